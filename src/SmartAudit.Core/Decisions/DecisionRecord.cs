@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SmartAudit.Core.Decisions;
+
+/// <summary>
+/// The decision log's record, version 1 (<c>"schema": "smartaudit.decision.v1"</c>): one per audited
+/// request, JSON, camelCase, enums as upper-case strings. JSON because auditors, appeals staff and
+/// ad-hoc tools read it without the proto; the schema only ever gains fields within a version.
+/// Holds what an appeal months later needs: who, what, which rules at which version, and the answer.
+/// </summary>
+public sealed record DecisionRecord(
+    string Schema,
+    string RequestId,
+    DateTimeOffset DecidedAt,
+    string Stage,
+    string PatientId,
+    string EncounterId,
+    string EncounterKind,
+    string HospitalId,
+    int HospitalLevel,
+    string Department,
+    string DoctorId,
+    string Action,
+    IReadOnlyList<FindingRecord> Findings,
+    string RuleSetVersion,
+    string? ModelVersion,
+    bool Degraded,
+    IReadOnlyList<string> DegradedReasons,
+    long EvaluationMicros,
+    IReadOnlyList<LineRecord> Lines)
+{
+    public const string SchemaV1 = "smartaudit.decision.v1";
+
+    public static DecisionRecord From(Decision decision)
+    {
+        var request = decision.Request;
+        var encounter = request.Encounter;
+        return new DecisionRecord(
+            SchemaV1,
+            request.RequestId,
+            decision.DecidedAt,
+            Upper(request.Stage),
+            request.Patient.Id,
+            encounter.Id,
+            Upper(encounter.Kind),
+            encounter.HospitalId,
+            encounter.HospitalLevel,
+            encounter.Department,
+            encounter.DoctorId,
+            Upper(decision.Action),
+            [.. decision.Findings.Select(f => new FindingRecord(f.RuleId, f.Category, Upper(f.Severity), Upper(f.Certainty), f.Silent, f.Message, f.MessageEn, f.LineIds))],
+            decision.RuleSetVersion,
+            null,
+            decision.Degraded,
+            decision.DegradedReasons,
+            decision.EvaluationMicros,
+            [.. request.Lines.Select(l => new LineRecord(l.LineId, l.ItemCode, Upper(l.ItemKind), l.Quantity, l.UnitPriceFen, l.AmountFen))]);
+    }
+
+    internal static string Upper<T>(T value)
+        where T : struct, Enum => value.ToString().ToUpperInvariant();
+}
+
+public sealed record FindingRecord(
+    string RuleId,
+    string Category,
+    string Severity,
+    string Certainty,
+    bool Silent,
+    string Message,
+    string MessageEn,
+    IReadOnlyList<string> LineIds);
+
+public sealed record LineRecord(string LineId, string ItemCode, string ItemKind, double Quantity, long UnitPriceFen, long AmountFen);
+
+/// <summary>The feedback record, version 1 (<c>"schema": "smartaudit.feedback.v1"</c>).</summary>
+public sealed record FeedbackRecord(
+    string Schema,
+    string RequestId,
+    string RuleId,
+    string Kind,
+    string? OverrideReason,
+    string Comment,
+    string DoctorId,
+    IReadOnlyList<string> LineIds,
+    DateTimeOffset RecordedAt)
+{
+    public const string SchemaV1 = "smartaudit.feedback.v1";
+
+    public static FeedbackRecord From(Feedback feedback) => new(
+        SchemaV1,
+        feedback.RequestId,
+        feedback.RuleId,
+        DecisionRecord.Upper(feedback.Kind),
+        feedback.OverrideReason == Decisions.OverrideReason.None ? null : ToSnake(feedback.OverrideReason.ToString()),
+        feedback.Comment,
+        feedback.DoctorId,
+        feedback.LineIds,
+        feedback.RecordedAt);
+
+    private static string ToSnake(string pascal) =>
+        string.Concat(pascal.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : c.ToString())).ToUpperInvariant();
+}
+
+/// <summary>Source-generated serialization for the log records: no reflection on the hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
+[JsonSerializable(typeof(DecisionRecord))]
+[JsonSerializable(typeof(FeedbackRecord))]
+public sealed partial class DecisionJsonContext : JsonSerializerContext;

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using RulesEngine.ExpressionBuilders;
+using RulesEngine.Models;
+using SmartAudit.Core.Audit;
+
+namespace SmartAudit.Core.Rules;
+
+/// <summary>
+/// A finding's message: text with <c>{expression}</c> or <c>{expression|format}</c> holes, each a RulesEngine
+/// expression over the rule's own parameters, compiled once and evaluated only when the rule fires.
+/// Formats: <c>yuan</c> (fen as yuan, two decimals), <c>zh</c> / <c>en</c> (enum names in Chinese or
+/// English). <c>{{</c> and <c>}}</c> stand for literal braces.
+/// </summary>
+internal sealed class MessageTemplate
+{
+    private readonly Segment[] _segments;
+
+    private MessageTemplate(Segment[] segments) => _segments = segments;
+
+    public static MessageTemplate Compile(string template, RuleExpressionParser parser, RuleParameter[] parameters)
+    {
+        var segments = new List<Segment>();
+        var text = new StringBuilder();
+        for (var i = 0; i < template.Length; i++)
+        {
+            var c = template[i];
+            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
+            {
+                text.Append(c);
+                i++;
+                continue;
+            }
+
+            if (c == '}')
+            {
+                throw new FormatException($"unmatched '}}' at position {i + 1}");
+            }
+
+            if (c != '{')
+            {
+                text.Append(c);
+                continue;
+            }
+
+            var end = template.IndexOf('}', i + 1);
+            if (end < 0)
+            {
+                throw new FormatException($"unclosed '{{' at position {i + 1}");
+            }
+
+            if (text.Length > 0)
+            {
+                segments.Add(new Segment(text.ToString(), null, null));
+                text.Clear();
+            }
+
+            var hole = template[(i + 1)..end];
+            var bar = hole.LastIndexOf('|');
+            var format = bar >= 0 ? hole[(bar + 1)..].Trim() : null;
+            var expression = bar >= 0 ? hole[..bar] : hole;
+            if (format is not (null or "yuan" or "zh" or "en"))
+            {
+                throw new FormatException($"unknown format '{format}' in '{{{hole}}}' (known: yuan, zh, en)");
+            }
+
+            Func<object[], object> value;
+            try
+            {
+                value = parser.Compile<object>(expression.Trim(), parameters);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                throw new FormatException($"'{{{hole}}}' does not compile: {ex.Message}", ex);
+            }
+
+            segments.Add(new Segment(null, value, format));
+            i = end;
+        }
+
+        if (text.Length > 0)
+        {
+            segments.Add(new Segment(text.ToString(), null, null));
+        }
+
+        return new MessageTemplate([.. segments]);
+    }
+
+    public string Render(object[] args)
+    {
+        var builder = new StringBuilder();
+        foreach (var segment in _segments)
+        {
+            if (segment.Text is not null)
+            {
+                builder.Append(segment.Text);
+                continue;
+            }
+
+            object? value;
+            try
+            {
+                value = segment.Value!(args);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                value = "?";
+            }
+
+            builder.Append(Format(value, segment.Format));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Format(object? value, string? format) => (value, format) switch
+    {
+        (null, _) => string.Empty,
+        (long fen, "yuan") => (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture),
+        (int fen, "yuan") => (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture),
+        (Sex sex, "zh") => sex == Sex.Male ? "男" : "女",
+        (EncounterKind kind, "zh") => kind switch { EncounterKind.Inpatient => "住院", EncounterKind.Pharmacy => "药店", _ => "门诊" },
+        (ItemKind kind, "zh") => kind switch { ItemKind.Drug => "药品", ItemKind.Service => "诊疗项目", _ => "医用耗材" },
+        (DateOnly date, _) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        (double number, _) => number.ToString("0.###", CultureInfo.InvariantCulture),
+        (Sex sex, "en") => sex == Sex.Male ? "male" : "female",
+        (Enum e, "en") => e.ToString().ToLowerInvariant(),
+        (IFormattable f, _) => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+
+    private sealed record Segment(string? Text, Func<object[], object>? Value, string? Format);
+}
