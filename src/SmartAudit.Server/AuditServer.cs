@@ -1,0 +1,35 @@
+using SmartAudit.Server.Decisions;
+using SmartAudit.Server.Demo;
+using SmartAudit.Server.Grpc;
+using SmartAudit.Server.Rules;
+
+namespace SmartAudit.Server;
+
+/// <summary>
+/// Composition of the audit host, read top to bottom like the architecture: rules, decision log, gRPC.
+/// Tests and the benchmark build the same host with their own configuration.
+/// </summary>
+public static class AuditServer
+{
+    /// <param name="args">Command-line arguments; <c>--urls</c> and any <c>--Section:Key=value</c> apply.</param>
+    /// <param name="configure">Last word on configuration and services, for tests and tools.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.AddRuleEngine();
+        builder.AddEmbeddedDecisionLog();
+        builder.AddAuditGrpc();
+        builder.AddDemo();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapAuditGrpc();
+        return app;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Options;
+using SmartAudit.Server.Rules;
+
+namespace SmartAudit.Server.Grpc;
+
+internal static class AuditGrpcExtensions
+{
+    /// <summary>The gRPC endpoint: the audit service, the standard health service and server reflection.</summary>
+    public static IHostApplicationBuilder AddAuditGrpc(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc();
+        builder.Services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>()
+            .Configure<IOptions<AuditOptions>>((grpc, audit) =>
+            {
+                grpc.MaxReceiveMessageSize = audit.Value.MaxMessageBytes;
+                grpc.EnableDetailedErrors = false; // never an exception trace on the wire
+            });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck<RuleSetHealthCheck>("rules");
+        return builder;
+    }
+
+    public static WebApplication MapAuditGrpc(this WebApplication app)
+    {
+        app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using SmartAudit.Core.Audit;
+using SmartAudit.Core.Rules;
+using SmartAudit.Embedded.Rules;
+
+namespace SmartAudit.Server.Rules;
+
+internal static partial class RuleEngineExtensions
+{
+    /// <summary>
+    /// The rule engine on the embedded default: the rule set compiled from the <c>rules/</c> folder at
+    /// start-up. A rule set with problems stops start-up with every problem listed.
+    /// </summary>
+    public static IHostApplicationBuilder AddRuleEngine(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuditOptions>()
+            .BindConfiguration(AuditOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ActiveRuleSet(LoadFromFolder(sp.GetRequiredService<IOptions<AuditOptions>>().Value,
+            sp.GetRequiredService<ILogger<ActiveRuleSet>>())));
+        builder.Services.AddSingleton<Auditor>();
+        builder.Services.AddHostedService<RuleSetStartup>();
+        return builder;
+    }
+
+    private static RuleSet LoadFromFolder(AuditOptions options, ILogger logger)
+    {
+        var folder = RuleSetDirectory.Locate(options.RulesPath)
+            ?? throw new InvalidOperationException("No rule set: set Audit:RulesPath, or run from the repository so that rules/ is found.");
+        var compilation = RuleSetDirectory.Compile(folder);
+        if (compilation.RuleSet is null)
+        {
+            throw new InvalidOperationException($"The rule set in {folder} has {compilation.Problems.Count} problem(s):\n"
+                + string.Join('\n', compilation.Problems.Select(p => "  " + p)));
+        }
+
+        LogLoaded(logger, compilation.RuleSet.Id, compilation.RuleSet.Version, compilation.RuleSet.Rules.Count,
+            compilation.RuleSet.Knowledge.ItemCount, folder);
+        return compilation.RuleSet;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rule set {Id} {Version}: {RuleCount} rules, {ItemCount} catalogue items, from {Folder}")]
+    private static partial void LogLoaded(ILogger logger, string id, string version, int ruleCount, int itemCount, string folder);
+
+    /// <summary>Loads the rule set while the host starts, so a broken set fails start-up, not the first request.</summary>
+    private sealed class RuleSetStartup(ActiveRuleSet rules) : IHostedService
+    {
+        // Being constructed resolves ActiveRuleSet, which compiles the rules: a broken set stops start-up here.
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(rules);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>grpc.health.v1 detail: healthy while a rule set is loaded, with its version.</summary>
+internal sealed class RuleSetHealthCheck(ActiveRuleSet rules) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var current = rules.Current;
+        return Task.FromResult(HealthCheckResult.Healthy($"rule set {current.Id} {current.Version}",
+            new Dictionary<string, object> { ["ruleSetVersion"] = current.Version, ["rules"] = current.Rules.Count }));
+    }
+}
