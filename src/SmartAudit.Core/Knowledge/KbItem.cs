@@ -19,6 +19,9 @@ public sealed class KbItem
 
     public required string Name { get; init; }
 
+    /// <summary>English name for English messages; empty when the catalogue has none.</summary>
+    public string NameEn { get; init; } = string.Empty;
+
     public ItemKind? Kind { get; init; }
 
     /// <summary>False for <see cref="Unknown"/>: the code is not in the catalogue.</summary>

@@ -74,7 +74,7 @@ public sealed class KnowledgeBase
             return 0;
         }
 
-        int code = csv.ColumnIndex("item_code"), name = csv.ColumnIndex("name"), kind = csv.ColumnIndex("kind");
+        int code = csv.ColumnIndex("item_code"), name = csv.ColumnIndex("name"), kind = csv.ColumnIndex("kind"), nameEn = csv.ColumnIndex("name_en");
         foreach (var row in csv.Rows)
         {
             var itemCode = row.Get(code);
@@ -93,7 +93,7 @@ public sealed class KnowledgeBase
             {
                 problems.Add(new RuleSetProblem(csv.File, null, row.Line, $"column kind: '{row.Get(kind)}' is not drug, service or material"));
             }
-            else if (!items.TryAdd(itemCode, new KbItem { Code = itemCode, Name = row.Get(name), Kind = itemKind }))
+            else if (!items.TryAdd(itemCode, new KbItem { Code = itemCode, Name = row.Get(name), NameEn = row.Get(nameEn), Kind = itemKind }))
             {
                 problems.Add(new RuleSetProblem(csv.File, null, row.Line, $"item_code '{itemCode}' appears twice"));
             }

@@ -31,7 +31,7 @@ public sealed class KnowledgeTable
     /// <summary>Required columns, <c>item_code</c> first.</summary>
     public IReadOnlyList<string> Columns { get; }
 
-    /// <summary>The catalogue every other table refers to: code, name, kind.</summary>
+    /// <summary>The catalogue every other table refers to: code, name, kind (and optionally name_en).</summary>
     public static KnowledgeTable Catalogue { get; } = new(-1, "items", ["item_code", "name", "kind"], (_, _) => null);
 
     /// <summary>Every table a rule may name, by name.</summary>

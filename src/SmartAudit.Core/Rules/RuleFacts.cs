@@ -101,6 +101,9 @@ public sealed class LineFacts
     /// <summary>The catalogue's name for the item, or the HIS's name when the catalogue has none.</summary>
     public string Name => Item.Name.Length > 0 ? Item.Name : Line.Name.Length > 0 ? Line.Name : Line.ItemCode;
 
+    /// <summary>The catalogue's English name, falling back to <see cref="Name"/>.</summary>
+    public string NameEn => Item.NameEn.Length > 0 ? Item.NameEn : Name;
+
     public double Quantity => Line.Quantity;
 
     public long UnitPriceFen => Line.UnitPriceFen;
