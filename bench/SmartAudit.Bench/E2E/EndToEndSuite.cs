@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Grpc.Net.Client;
+using SmartAudit.Contracts.V1;
+using SmartAudit.Testing;
+
+namespace SmartAudit.Bench.E2E;
+
+/// <summary>One measured scenario, as reported.</summary>
+internal sealed record ScenarioResult(
+    string Name,
+    double? OfferedPerSecond,
+    double AchievedPerSecond,
+    long Requests,
+    long Errors,
+    double P50Micros,
+    double P90Micros,
+    double P99Micros,
+    double P999Micros,
+    double MaxMicros,
+    double ServerCpuMicrosPerRequest,
+    double? ServerEvalP50Micros,
+    double? ServerEvalP99Micros);
+
+/// <summary>
+/// End to end over loopback gRPC, every scenario against the same server process in the same run, so
+/// that ratios between them hold on a noisy shared machine.
+/// </summary>
+internal sealed class EndToEndSuite(ServerProcess server, TimeSpan duration, TimeSpan warmup, double offeredRate)
+{
+    private const int Concurrency = 32;
+    private const int Streams = 4;
+    private const int Window = 32;
+
+    public async Task<List<ScenarioResult>> RunAsync()
+    {
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+        });
+        var client = new AuditService.AuditServiceClient(channel);
+        var order = WireOrders.FiveLineOrder("bench");
+        var ping = new PingRequest { Sequence = 1 };
+
+        async Task<long> PingOnce()
+        {
+            await client.PingAsync(ping);
+            return -1;
+        }
+
+        async Task<long> CheckOnce() => (await client.CheckAsync(order)).EvaluationMicros;
+
+        var pingSlots = Enumerable.Range(0, Window).Select(_ => new PingRequest()).ToArray();
+        var checkSlots = Enumerable.Range(0, Window).Select(_ => order.Clone()).ToArray();
+        var rate = offeredRate.ToString("0", CultureInfo.InvariantCulture);
+
+        return
+        [
+            await MeasureAsync($"Ping unary, {rate}/s offered", offeredRate, s => LoadPatterns.OpenLoopAsync(offeredRate, duration, PingOnce, s), d => LoadPatterns.OpenLoopAsync(offeredRate, d, PingOnce, new Samples())),
+            await MeasureAsync($"Check 5 lines unary, {rate}/s offered", offeredRate, s => LoadPatterns.OpenLoopAsync(offeredRate, duration, CheckOnce, s), d => LoadPatterns.OpenLoopAsync(offeredRate, d, CheckOnce, new Samples())),
+            await MeasureAsync($"Ping unary, saturation ({Concurrency} callers)", null, s => LoadPatterns.ClosedLoopAsync(Concurrency, duration, PingOnce, s), d => LoadPatterns.ClosedLoopAsync(Concurrency, d, PingOnce, new Samples())),
+            await MeasureAsync($"Check 5 lines unary, saturation ({Concurrency} callers)", null, s => LoadPatterns.ClosedLoopAsync(Concurrency, duration, CheckOnce, s), d => LoadPatterns.ClosedLoopAsync(Concurrency, d, CheckOnce, new Samples())),
+            await MeasureAsync($"Ping stream, saturation ({Streams}x{Window} in flight)", null, s => PingStream(client, pingSlots, duration, s), d => PingStream(client, pingSlots, d, new Samples())),
+            await MeasureAsync($"Check 5 lines stream, saturation ({Streams}x{Window} in flight)", null, s => CheckStream(client, checkSlots, duration, s), d => CheckStream(client, checkSlots, d, new Samples())),
+        ];
+    }
+
+    private static Task PingStream(AuditService.AuditServiceClient client, PingRequest[] slots, TimeSpan duration, Samples samples) =>
+        LoadPatterns.StreamAsync(Streams, Window, duration, () => client.PingStream(),
+            (slot, sequence) =>
+            {
+                slots[slot].Sequence = sequence;
+                return slots[slot];
+            },
+            response => (response.Sequence, -1),
+            samples);
+
+    private static Task CheckStream(AuditService.AuditServiceClient client, CheckRequest[] slots, TimeSpan duration, Samples samples) =>
+        LoadPatterns.StreamAsync(Streams, Window, duration, () => client.CheckStream(),
+            (slot, sequence) =>
+            {
+                // A slot is reused only after its answer came back (the server answers a stream in order).
+                slots[slot].RequestId = sequence.ToString(CultureInfo.InvariantCulture);
+                return slots[slot];
+            },
+            response => (long.Parse(response.RequestId, CultureInfo.InvariantCulture), response.EvaluationMicros),
+            samples);
+
+    private async Task<ScenarioResult> MeasureAsync(string name, double? offered, Func<Samples, Task> run, Func<TimeSpan, Task> warm)
+    {
+        Console.Error.WriteLine($"  {name} ...");
+        if (warmup > TimeSpan.Zero)
+        {
+            await warm(warmup);
+        }
+
+        var samples = new Samples();
+        var cpuBefore = server.CpuTime();
+        var started = Stopwatch.GetTimestamp();
+        await run(samples);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = server.CpuTime() - cpuBefore;
+        var latency = samples.LatencyMicros();
+        var evaluation = samples.ServerMicros();
+        var count = samples.Count;
+        return new ScenarioResult(name, offered, count / elapsed.TotalSeconds, count, samples.Errors,
+            latency[0], latency[1], latency[2], latency[3], latency[4],
+            count == 0 ? double.NaN : cpu.TotalMicroseconds / count,
+            evaluation?.P50, evaluation?.P99);
+    }
+}

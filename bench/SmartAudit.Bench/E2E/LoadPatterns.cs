@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using Grpc.Core;
+
+namespace SmartAudit.Bench.E2E;
+
+/// <summary>The three ways load is offered: closed loop, open loop at a fixed rate, and pipelined streams.</summary>
+internal static class LoadPatterns
+{
+    /// <summary>
+    /// Saturation: <paramref name="concurrency"/> callers each send the next request as soon as the last is
+    /// answered. Measures the most the server does, not latency under a given load.
+    /// </summary>
+    public static async Task ClosedLoopAsync(int concurrency, TimeSpan duration, Func<Task<long>> call, Samples samples)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    var serverMicros = await call();
+                    samples.Add(Stopwatch.GetTimestamp() - start, serverMicros);
+                }
+                catch (RpcException)
+                {
+                    Interlocked.Increment(ref samples.Errors);
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+    }
+
+    /// <summary>
+    /// Open loop at a fixed offered rate: request i is due at start + i/rate and is sent then whether or not
+    /// earlier ones have been answered; its latency counts from when it was due, so a stall shows up in
+    /// every request queued behind it (no coordinated omission).
+    /// </summary>
+    public static async Task OpenLoopAsync(double rate, TimeSpan duration, Func<Task<long>> call, Samples samples)
+    {
+        var total = (long)(rate * duration.TotalSeconds);
+        var interval = Stopwatch.Frequency / rate;
+        var start = Stopwatch.GetTimestamp();
+        var inFlight = new List<Task>((int)Math.Min(total, 1 << 20));
+        long sent = 0;
+        while (sent < total)
+        {
+            var now = Stopwatch.GetTimestamp();
+            while (sent < total && start + (long)(sent * interval) <= now)
+            {
+                var due = start + (long)(sent * interval);
+                inFlight.Add(SendAsync(due));
+                sent++;
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(inFlight);
+
+        async Task SendAsync(long due)
+        {
+            try
+            {
+                var serverMicros = await call();
+                samples.Add(Stopwatch.GetTimestamp() - due, serverMicros);
+            }
+            catch (RpcException)
+            {
+                Interlocked.Increment(ref samples.Errors);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Streaming saturation: <paramref name="streams"/> bidirectional streams, each keeping
+    /// <paramref name="window"/> requests in flight. Latency is from send to the matching answer.
+    /// </summary>
+    public static async Task StreamAsync<TRequest, TResponse>(
+        int streams,
+        int window,
+        TimeSpan duration,
+        Func<AsyncDuplexStreamingCall<TRequest, TResponse>> open,
+        Func<int, long, TRequest> request,
+        Func<TResponse, (long Sequence, long ServerMicros)> answer,
+        Samples samples)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, streams).Select(_ => Task.Run(async () =>
+        {
+            using var call = open();
+            var slots = new SemaphoreSlim(window);
+            var sentAt = new long[window];
+            var reader = Task.Run(async () =>
+            {
+                while (await call.ResponseStream.MoveNext(CancellationToken.None))
+                {
+                    var (sequence, serverMicros) = answer(call.ResponseStream.Current);
+                    samples.Add(Stopwatch.GetTimestamp() - sentAt[sequence % window], serverMicros);
+                    slots.Release();
+                }
+            });
+
+            long next = 0;
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                await slots.WaitAsync();
+                var slot = (int)(next % window);
+                sentAt[slot] = Stopwatch.GetTimestamp();
+                await call.RequestStream.WriteAsync(request(slot, next));
+                next++;
+            }
+
+            await call.RequestStream.CompleteAsync();
+            await reader;
+        })));
+    }
+}
