@@ -56,6 +56,7 @@ internal sealed class EndToEndSuite(ServerProcess server, TimeSpan duration, Tim
 
         return
         [
+            await MeasureAsync("Ping unary, 1 caller (unloaded round trip)", null, s => LoadPatterns.ClosedLoopAsync(1, duration, PingOnce, s), d => LoadPatterns.ClosedLoopAsync(1, d, PingOnce, new Samples())),
             await MeasureAsync($"Ping unary, {rate}/s offered", offeredRate, s => LoadPatterns.OpenLoopAsync(offeredRate, duration, PingOnce, s), d => LoadPatterns.OpenLoopAsync(offeredRate, d, PingOnce, new Samples())),
             await MeasureAsync($"Check 5 lines unary, {rate}/s offered", offeredRate, s => LoadPatterns.OpenLoopAsync(offeredRate, duration, CheckOnce, s), d => LoadPatterns.OpenLoopAsync(offeredRate, d, CheckOnce, new Samples())),
             await MeasureAsync($"Ping unary, saturation ({Concurrency} callers)", null, s => LoadPatterns.ClosedLoopAsync(Concurrency, duration, PingOnce, s), d => LoadPatterns.ClosedLoopAsync(Concurrency, d, PingOnce, new Samples())),
@@ -88,7 +89,7 @@ internal sealed class EndToEndSuite(ServerProcess server, TimeSpan duration, Tim
 
     private async Task<ScenarioResult> MeasureAsync(string name, double? offered, Func<Samples, Task> run, Func<TimeSpan, Task> warm)
     {
-        Console.Error.WriteLine($"  {name} ...");
+        Console.Error.Write($"  {name} ...");
         if (warmup > TimeSpan.Zero)
         {
             await warm(warmup);
@@ -103,6 +104,7 @@ internal sealed class EndToEndSuite(ServerProcess server, TimeSpan duration, Tim
         var latency = samples.LatencyMicros();
         var evaluation = samples.ServerMicros();
         var count = samples.Count;
+        Console.Error.WriteLine(samples.LatenessP50Micros() is { } late ? $" generator sent {late:0} µs late (p50)" : "");
         return new ScenarioResult(name, offered, count / elapsed.TotalSeconds, count, samples.Errors,
             latency[0], latency[1], latency[2], latency[3], latency[4],
             count == 0 ? double.NaN : cpu.TotalMicroseconds / count,

@@ -41,26 +41,27 @@ internal static class LoadPatterns
     {
         var total = (long)(rate * duration.TotalSeconds);
         var interval = Stopwatch.Frequency / rate;
-        var start = Stopwatch.GetTimestamp();
         var inFlight = new List<Task>((int)Math.Min(total, 1 << 20));
-        long sent = 0;
-        while (sent < total)
+
+        // Pacing runs on a thread of its own that sleeps with sub-millisecond precision: Task.Delay(1) wakes
+        // 1-2 ms late, which would add the generator's own lateness to every latency measured from the due time.
+        var pacer = new Thread(() =>
         {
-            var now = Stopwatch.GetTimestamp();
-            while (sent < total && start + (long)(sent * interval) <= now)
+            var start = Stopwatch.GetTimestamp();
+            for (long i = 0; i < total; i++)
             {
-                var due = start + (long)(sent * interval);
+                var due = start + (long)(i * interval);
+                Pacing.SleepUntil(due);
                 inFlight.Add(SendAsync(due));
-                sent++;
             }
-
-            await Task.Delay(1);
-        }
-
+        }) { IsBackground = true, Name = "open-loop pacer", Priority = ThreadPriority.AboveNormal };
+        pacer.Start();
+        await Task.Run(pacer.Join);
         await Task.WhenAll(inFlight);
 
         async Task SendAsync(long due)
         {
+            samples.AddLateness(Stopwatch.GetTimestamp() - due);
             try
             {
                 var serverMicros = await call();

@@ -7,7 +7,26 @@ internal sealed class Samples
     private readonly List<long> _serverMicros = new(1 << 16);
     private readonly Lock _gate = new();
 
+    private readonly List<long> _lateness = [];
+
     public long Errors;
+
+    /// <summary>How late the generator sent a request after it was due (open loop only).</summary>
+    public void AddLateness(long ticks)
+    {
+        lock (_gate)
+        {
+            _lateness.Add(ticks);
+        }
+    }
+
+    public double? LatenessP50Micros()
+    {
+        lock (_gate)
+        {
+            return _lateness.Count == 0 ? null : Percentile([.. _lateness.Select(t => t * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency).Order()], 50);
+        }
+    }
 
     public void Add(long elapsedTicks, long serverMicros = -1)
     {
