@@ -27,7 +27,7 @@ public class AgeRestrictionTests
         Assert.Contains("左氧氟沙星片", finding.Message, StringComparison.Ordinal);
         Assert.Contains("限18岁", finding.Message, StringComparison.Ordinal);
         Assert.Contains("本患者17岁", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("左氧氟沙星片", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Levofloxacin tablets", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("aged 18 and over", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("this patient is 17", finding.MessageEn, StringComparison.Ordinal);
     }

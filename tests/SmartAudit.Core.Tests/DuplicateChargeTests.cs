@@ -28,7 +28,7 @@ public class DuplicateChargeTests
         Assert.Contains("血常规", finding.Message, StringComparison.Ordinal);
         Assert.Contains("2026-03-10", finding.Message, StringComparison.Ordinal);
         Assert.Contains("明细L1", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("血常规", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Complete blood count", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("charged twice on 2026-03-10", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("same as line L1", finding.MessageEn, StringComparison.Ordinal);
     }

@@ -28,7 +28,7 @@ public class ExcessQuantityTests
         Assert.Contains("阿托伐他汀钙片", finding.Message, StringComparison.Ordinal);
         Assert.Contains("日剂量81mg", finding.Message, StringComparison.Ordinal);
         Assert.Contains("最大日剂量80mg", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("阿托伐他汀钙片", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Atorvastatin tablets", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("daily dose 81 mg", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("maximum of 80 mg", finding.MessageEn, StringComparison.Ordinal);
     }
@@ -74,7 +74,7 @@ public class ExcessQuantityTests
         Assert.Contains("对乙酰氨基酚片", finding.Message, StringComparison.Ordinal);
         Assert.Contains("开药8天", finding.Message, StringComparison.Ordinal);
         Assert.Contains("限量7天", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("对乙酰氨基酚片", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Paracetamol tablets", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("8 days of supply", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("limit of 7 days", finding.MessageEn, StringComparison.Ordinal);
     }

@@ -27,7 +27,7 @@ public class HospitalLevelTests
         Assert.Contains("利妥昔单抗注射液", finding.Message, StringComparison.Ordinal);
         Assert.Contains("限3级及以上", finding.Message, StringComparison.Ordinal);
         Assert.Contains("本院为2级", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("利妥昔单抗注射液", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Rituximab injection", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("level 3 hospitals and above", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("this hospital is level 2", finding.MessageEn, StringComparison.Ordinal);
     }

@@ -27,7 +27,7 @@ public class OverStandardPriceTests
         Assert.Contains("血常规", finding.Message, StringComparison.Ordinal);
         Assert.Contains("单价20.01元", finding.Message, StringComparison.Ordinal);
         Assert.Contains("3级医院收费标准20.00元", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("血常规", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Complete blood count", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("unit price 20.01 yuan", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("level 3 cap of 20.00 yuan", finding.MessageEn, StringComparison.Ordinal);
     }

@@ -28,7 +28,7 @@ public class SexRestrictionTests
         Assert.Contains("黄体酮注射液", finding.Message, StringComparison.Ordinal);
         Assert.Contains("限女性", finding.Message, StringComparison.Ordinal);
         Assert.Contains("本患者为男性", finding.Message, StringComparison.Ordinal);
-        Assert.Contains("黄体酮注射液", finding.MessageEn, StringComparison.Ordinal);
+        Assert.Contains("Progesterone injection", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("female patients only", finding.MessageEn, StringComparison.Ordinal);
         Assert.Contains("this patient is male", finding.MessageEn, StringComparison.Ordinal);
         Assert.Empty(result.DegradedReasons);
