@@ -56,7 +56,7 @@ public class RulesValidateTests
     public void RuleCallingAnUnknownHelper_Exits1_NamingFileLineRuleAndHelper()
     {
         using var folder = new TempRuleSetFolder();
-        folder.Replace("workflows/age.json", "ctx.AgeYears > line.Item.MaxAgeYears", "ctx.AgeYears > line.Item.MaxAgeYears && ctx.HasDiagnoses(\\\"J06\\\")");
+        folder.Replace("workflows/age.json", "line.AgeYears > line.Item.MaxAgeYears", "line.AgeYears > line.Item.MaxAgeYears && ctx.HasDiagnoses(\\\"J06\\\")");
 
         var ruleLine = folder.LineOf("workflows/age.json", "\"RuleName\": \"GZ-AGE-002\"") - 1; // the rule's opening brace
 

@@ -69,6 +69,23 @@ public class AgeRestrictionTests
     }
 
     [Fact]
+    public void AdultsOnlyDrug_InAStayThatCrossesThe18thBirthday_IsJudgedOnItsOwnLinesDate()
+    {
+        // Regression: age was taken at the request's earliest service date for every line.
+        var patient = Orders.Patient() with { BirthDate = Orders.Today.AddYears(-18).AddDays(2) };
+        var request = Orders.Request(Stage.Post, patient, Orders.Encounter(EncounterKind.Inpatient),
+            Orders.Line("XB05BBN001A001", "L1"),
+            Orders.Line(Levofloxacin, "L2", serviceDate: Orders.Today.AddDays(3)),
+            Orders.Line(Levofloxacin, "L3", serviceDate: Orders.Today.AddDays(1)));
+
+        var result = AuditEngine.Evaluate(ShippedRules.RuleSet, request);
+
+        var finding = Assert.Single(result.Findings, f => f.RuleId == "GZ-AGE-001");
+        Assert.Equal(["L3"], finding.LineIds);
+        Assert.Contains("本患者17岁", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ChildrenOnlyDrug_ForPatientOf15_FiresWithLimitAndAge()
     {
         var request = Orders.Request(Stage.Mid, Orders.Patient(ageYears: 15), null, Orders.Line(PaediatricCold, "L1"));

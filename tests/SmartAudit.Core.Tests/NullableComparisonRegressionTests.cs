@@ -10,14 +10,14 @@ namespace SmartAudit.Core.Tests;
 /// Regression for RulesEngine issues #558 and #583: compiled with FastExpressionCompiler, a comparison
 /// with a null nullable (<c>null &lt; 20</c>, <c>null / null &lt; 0.2</c>) came out true. Knowledge-base
 /// restrictions are nullable, so a wrong answer here is a false block for every item without the limit.
-/// These run with <see cref="RuleSetCompiler.Settings"/>, the settings every rule is compiled with.
+/// These run with <see cref="RuleSetCompiler.CreateSettings"/>, the settings every rule is compiled with.
 /// </summary>
 public class NullableComparisonRegressionTests
 {
     [Fact]
     public void RulesEngineIssue558And583_CompilerSettings_DoNotUseFastExpressionCompiler()
     {
-        Assert.False(RuleSetCompiler.Settings.UseFastExpressionCompiler);
+        Assert.False(RuleSetCompiler.CreateSettings().UseFastExpressionCompiler);
     }
 
     [Theory]
@@ -70,8 +70,8 @@ public class NullableComparisonRegressionTests
 
     private static bool Evaluate(string expression, KbItem item, int ageYears, OrderLine line)
     {
-        var predicate = new RuleExpressionParser(RuleSetCompiler.Settings).Compile<bool>(expression, RuleSetCompiler.ParametersFor(RuleScope.Line));
+        var predicate = new RuleExpressionParser(RuleSetCompiler.CreateSettings()).Compile<bool>(expression, RuleSetCompiler.ParametersFor(RuleScope.Line));
         var request = Orders.Request(Stage.Pre, Orders.Patient(ageYears: ageYears), null, line);
-        return predicate([new RequestFacts(request), new LineFacts(line, 0, item)]);
+        return predicate([new RequestFacts(request), new LineFacts(line, 0, item, request.Patient.BirthDate)]);
     }
 }

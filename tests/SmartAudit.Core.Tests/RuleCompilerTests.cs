@@ -89,6 +89,25 @@ public class RuleCompilerTests
         ["manifest without a semantic version"] = new(
             ShippedRules.With("ruleset.json", """{ "id": "national-base", "version": "1.0" }"""), "ruleset.json", null, 1, "semantic \"version\""),
         ["manifest missing"] = new(ShippedRules.Without("ruleset.json"), "ruleset.json", null, null, "the manifest is missing"),
+
+        // Regressions: values of the wrong JSON kind were taken as absent (or threw) instead of being reported.
+        ["table given as a number"] = new(
+            WithSecondRule(properties: "\"table\": 5,\n" + GoodProperties), TestFile, "T-BAD-001", SecondRuleLine, "table must be a string"),
+        ["mode given as a boolean"] = new(
+            WithSecondRule(properties: "\"mode\": true,\n" + GoodProperties), TestFile, "T-BAD-001", SecondRuleLine, "mode must be a string"),
+        ["scope given as a number"] = new(
+            WithSecondRule(properties: "\"scope\": 1,\n" + GoodProperties), TestFile, "T-BAD-001", SecondRuleLine, "scope must be a string"),
+        ["encounter kind given as a number"] = new(
+            WithSecondRule(properties: "\"encounterKinds\": [1],\n" + GoodProperties), TestFile, "T-BAD-001", SecondRuleLine, "encounterKinds: 1 is not OUTPATIENT"),
+        ["Enabled given as a string"] = new(
+            WithSecondRule(name: "T-BAD-001\", \"Enabled\": \"false"), TestFile, "T-BAD-001", SecondRuleLine, "Enabled must be true or false"),
+        ["RuleExpressionType given as a number"] = new(
+            WithSecondRule(name: "T-BAD-001\", \"RuleExpressionType\": 1, \"Description\": \"x"), TestFile, "T-BAD-001", SecondRuleLine, "RuleExpressionType must be a string"),
+        ["manifest with a syntax error"] = new(
+            ShippedRules.With("ruleset.json", "{\n  \"id\": \"national-base\"\n  \"version\": \"1.0.0\"\n}"), "ruleset.json", null, 3, "not valid JSON"),
+        ["table CSV missing a column below blank lines"] = new(
+            ShippedRules.With("kb/dose.csv", "\n\nitem_code,max_daily_dose,max_days_of_supply\nXC10AAA200A001,80,30\n"),
+            "kb/dose.csv", null, 3, "missing column dose_unit"),
     };
 
     public static TheoryData<string> ScenarioNames => [.. Scenarios.Keys];
@@ -108,6 +127,35 @@ public class RuleCompilerTests
         Assert.Equal(broken.Rule, problem.Rule);
         Assert.Equal(broken.Line, problem.Line);
         Assert.Contains(broken.Message, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compile_RulesArrayWithANonObjectEntry_LocatesEveryRuleAtItsOwnLine()
+    {
+        var source = ShippedRules.With(TestFile, """
+            {
+              "WorkflowName": "test",
+              "Rules": [
+                "oops",
+                { "RuleName": "T-1", "Expression": "line.Quantity > 1", "Properties": { "category": "TEST", "severity": { "PRE": "REMIND" }, "certainty": "SUSPECTED", "message": { "zh": "x", "en": "x" } } },
+                { "RuleName": "T-2", "Expression": "line.Quantity >", "Properties": { "category": "TEST", "severity": { "PRE": "REMIND" }, "certainty": "SUSPECTED", "message": { "zh": "x", "en": "x" } } }
+              ]
+            }
+            """);
+
+        var compilation = RuleSetCompiler.Compile(source);
+
+        Assert.Equal([(null, 4), ("T-2", 6)], compilation.Problems.Select(p => (p.Rule, p.Line)));
+    }
+
+    [Fact]
+    public void Compile_FilesWithAByteOrderMark_AreRead()
+    {
+        var source = new RuleSetSource([.. ShippedRules.Source.Files.Select(f => f.Path.EndsWith(".json", StringComparison.Ordinal) ? f with { Content = "\uFEFF" + f.Content } : f)]);
+
+        var compilation = RuleSetCompiler.Compile(source);
+
+        Assert.True(compilation.Succeeded, string.Join('\n', compilation.Problems));
     }
 
     [Fact]

@@ -10,9 +10,10 @@ internal sealed class CsvTable
 {
     private readonly Dictionary<string, int> _columns;
 
-    private CsvTable(string file, string[] header, List<CsvRow> rows)
+    private CsvTable(string file, string[] header, int headerLine, List<CsvRow> rows)
     {
         File = file;
+        HeaderLine = headerLine;
         Header = header;
         Rows = rows;
         _columns = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -26,6 +27,9 @@ internal sealed class CsvTable
 
     public IReadOnlyList<string> Header { get; }
 
+    /// <summary>The line the header row is on (blank lines may come before it).</summary>
+    public int HeaderLine { get; }
+
     public IReadOnlyList<CsvRow> Rows { get; }
 
     public int ColumnIndex(string name) => _columns.TryGetValue(name, out var i) ? i : -1;
@@ -34,6 +38,7 @@ internal sealed class CsvTable
     {
         var rows = new List<CsvRow>();
         string[]? header = null;
+        var headerLine = 1;
         var lineNumber = 0;
         using var reader = new StringReader(content);
         while (ReadRecord(reader, ref lineNumber, out var fields, out var startLine))
@@ -46,13 +51,14 @@ internal sealed class CsvTable
             if (header is null)
             {
                 header = [.. fields.Select(f => f.Trim().TrimStart('\uFEFF'))];
+                headerLine = startLine;
                 continue;
             }
 
             rows.Add(new CsvRow(startLine, [.. fields]));
         }
 
-        return new CsvTable(file, header ?? [], rows);
+        return new CsvTable(file, header ?? [], headerLine, rows);
     }
 
     private static bool ReadRecord(StringReader reader, ref int lineNumber, out List<string> fields, out int startLine)

@@ -142,7 +142,7 @@ public sealed class KnowledgeBase
             return true;
         }
 
-        problems.Add(new RuleSetProblem(csv.File, null, 1,
+        problems.Add(new RuleSetProblem(csv.File, null, csv.HeaderLine,
             $"missing column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (table '{table.Name}' needs {string.Join(", ", table.Columns)})"));
         return false;
     }

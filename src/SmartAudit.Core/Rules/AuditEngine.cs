@@ -28,7 +28,7 @@ public static class AuditEngine
         for (var i = 0; i < lines.Length; i++)
         {
             var line = request.Lines[i];
-            lines[i] = new LineFacts(line, i, ruleSet.Knowledge.Lookup(line.ItemCode));
+            lines[i] = new LineFacts(line, i, ruleSet.Knowledge.Lookup(line.ItemCode), request.Patient.BirthDate);
         }
 
         var evaluation = new Evaluation();

@@ -37,10 +37,10 @@ public sealed class RequestFacts
     /// <summary>The earliest service date among the lines: the date the request is judged on.</summary>
     public DateOnly ServiceDate { get; }
 
-    /// <summary>Age in completed years at <see cref="ServiceDate"/>.</summary>
+    /// <summary>Age in completed years at <see cref="ServiceDate"/>. Line rules use <see cref="LineFacts.AgeYears"/>.</summary>
     public int AgeYears { get; }
 
-    /// <summary>Age in days at <see cref="ServiceDate"/> (newborn rules use 28 days).</summary>
+    /// <summary>Age in days at <see cref="ServiceDate"/>. Line rules use <see cref="LineFacts.AgeDays"/>.</summary>
     public int AgeDays { get; }
 
     public int LineCount => Request.Lines.Count;
@@ -77,11 +77,13 @@ public sealed class RequestFacts
 /// </summary>
 public sealed class LineFacts
 {
-    internal LineFacts(OrderLine line, int index, KbItem item)
+    internal LineFacts(OrderLine line, int index, KbItem item, DateOnly birthDate)
     {
         Line = line;
         Index = index;
         Item = item;
+        AgeYears = RequestFacts.AgeInYears(birthDate, line.ServiceDate);
+        AgeDays = line.ServiceDate.DayNumber - birthDate.DayNumber;
     }
 
     internal OrderLine Line { get; }
@@ -115,4 +117,10 @@ public sealed class LineFacts
     public int DaysOfSupply => Line.DaysOfSupply;
 
     public DateOnly ServiceDate => Line.ServiceDate;
+
+    /// <summary>The patient's age in completed years on this line's service date (a stay can cross a birthday).</summary>
+    public int AgeYears { get; }
+
+    /// <summary>The patient's age in days on this line's service date.</summary>
+    public int AgeDays { get; }
 }

@@ -24,13 +24,16 @@ internal static class RuleFileParser
         "category", "scope", "table", "pairing", "severity", "certainty", "encounterKinds", "mode", "effectiveFrom", "effectiveTo", "message",
     ];
 
+    /// <summary>How rule files and the manifest are read: comments and trailing commas allowed, as auditors write them.</summary>
+    internal static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
     public static List<RuleDefinition> Parse(SourceFile file, List<RuleSetProblem> problems)
     {
         var rules = new List<RuleDefinition>();
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(file.Content, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(file.Content.TrimStart('\uFEFF'), DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -50,7 +53,7 @@ internal static class RuleFileParser
             }
 
             var workflow = nameElement.GetString()!;
-            var ruleLines = RuleStartLines(file.Content);
+            var ruleLines = RuleStartLines(file.Content.TrimStart('\uFEFF'));
             var index = 0;
             foreach (var ruleElement in rulesElement.EnumerateArray())
             {
@@ -80,7 +83,7 @@ internal static class RuleFileParser
 
         if (string.IsNullOrWhiteSpace(id))
         {
-            Problem("RuleName is missing");
+            Problem("RuleName is missing (a string such as \"GZ-SEX-001\")");
         }
 
         foreach (var property in rule.EnumerateObject())
@@ -95,17 +98,25 @@ internal static class RuleFileParser
             }
         }
 
-        if (rule.TryGetProperty("Enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False)
+        if (rule.TryGetProperty("Enabled", out var enabled))
         {
-            return null; // switched off by the auditor: not loaded at all
+            if (enabled.ValueKind == JsonValueKind.False)
+            {
+                return null; // switched off by the auditor: not loaded at all
+            }
+
+            if (enabled.ValueKind != JsonValueKind.True)
+            {
+                Problem($"Enabled must be true or false, not {enabled.GetRawText()}");
+            }
         }
 
-        if (rule.TryGetProperty("RuleExpressionType", out var type) && type.GetString() != "LambdaExpression")
+        if (Text(rule, "RuleExpressionType", Problem) is { } type && type != "LambdaExpression")
         {
             Problem("RuleExpressionType must be LambdaExpression");
         }
 
-        var expression = rule.TryGetProperty("Expression", out var expr) && expr.ValueKind == JsonValueKind.String ? expr.GetString() : null;
+        var expression = Text(rule, "Expression", Problem);
         if (string.IsNullOrWhiteSpace(expression))
         {
             Problem("Expression is missing");
@@ -122,13 +133,13 @@ internal static class RuleFileParser
             Problem($"unknown property '{property.Name}' (known: {string.Join(", ", KnownPropertyKeys)})");
         }
 
-        var category = Text(props, "category");
+        var category = Text(props, "category", Problem);
         if (string.IsNullOrEmpty(category))
         {
             Problem("category is missing");
         }
 
-        var scope = Text(props, "scope") switch
+        var scope = Text(props, "scope", Problem) switch
         {
             null or "line" => RuleScope.Line,
             "pair" => RuleScope.Pair,
@@ -137,7 +148,7 @@ internal static class RuleFileParser
         };
 
         KnowledgeTable? table = null;
-        if (Text(props, "table") is { } tableName)
+        if (Text(props, "table", Problem) is { } tableName)
         {
             if (!KnowledgeTable.All.TryGetValue(tableName, out table))
             {
@@ -149,20 +160,20 @@ internal static class RuleFileParser
             }
         }
 
-        var pairing = Text(props, "pairing");
+        var pairing = Text(props, "pairing", Problem);
         if (scope == RuleScope.Pair && pairing != "same-item")
         {
             Problem("pair rules need pairing \"same-item\"");
         }
 
         var severity = ParseSeverity(props, Problem);
-        var certainty = Text(props, "certainty") switch
+        var certainty = Text(props, "certainty", Problem) switch
         {
             "SUSPECTED" => Certainty.Suspected,
             "CERTAIN" => Certainty.Certain,
             var other => Fail<Certainty>(Problem, other is null ? "certainty is missing (SUSPECTED or CERTAIN)" : $"certainty '{other}' is not SUSPECTED or CERTAIN"),
         };
-        var mode = Text(props, "mode") switch
+        var mode = Text(props, "mode", Problem) switch
         {
             null or "active" => RuleMode.Active,
             "silent" => RuleMode.Silent,
@@ -177,10 +188,17 @@ internal static class RuleFileParser
         }
 
         string? zh = null, en = null;
-        if (props.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object)
+        if (props.TryGetProperty("message", out var message))
         {
-            zh = Text(message, "zh");
-            en = Text(message, "en");
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                Problem("message must be an object with zh and en texts");
+            }
+            else
+            {
+                zh = Text(message, "zh", Problem);
+                en = Text(message, "en", Problem);
+            }
         }
 
         if (string.IsNullOrWhiteSpace(zh) || string.IsNullOrWhiteSpace(en))
@@ -268,12 +286,12 @@ internal static class RuleFileParser
 
         foreach (var kind in kinds.EnumerateArray())
         {
-            switch (kind.GetString())
+            switch (kind.ValueKind == JsonValueKind.String ? kind.GetString() : null)
             {
                 case "OUTPATIENT": result.Add(EncounterKind.Outpatient); break;
                 case "INPATIENT": result.Add(EncounterKind.Inpatient); break;
                 case "PHARMACY": result.Add(EncounterKind.Pharmacy); break;
-                default: problem($"encounterKinds: '{kind}' is not OUTPATIENT, INPATIENT or PHARMACY"); break;
+                default: problem($"encounterKinds: {kind.GetRawText()} is not OUTPATIENT, INPATIENT or PHARMACY"); break;
             }
         }
 
@@ -297,8 +315,25 @@ internal static class RuleFileParser
         return null;
     }
 
-    private static string? Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    /// <summary>
+    /// A string value, or null when the key is absent or JSON null. Any other kind of value is a problem:
+    /// silently treating <c>"table": 5</c> as "no table" would run the rule on every line.
+    /// </summary>
+    private static string? Text(JsonElement element, string name, Action<string> problem)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        problem($"{name} must be a string, not {value.ValueKind.ToString().ToLowerInvariant()} {value.GetRawText()}");
+        return null;
+    }
 
     private static T Fail<T>(Action<string> problem, string message)
         where T : struct
@@ -307,7 +342,7 @@ internal static class RuleFileParser
         return default;
     }
 
-    /// <summary>The 1-based line on which each object of the top-level <c>Rules</c> array starts, in order.</summary>
+    /// <summary>The 1-based line on which each entry of the top-level <c>Rules</c> array starts, in order (objects or not).</summary>
     private static List<int> RuleStartLines(string content)
     {
         var bytes = Encoding.UTF8.GetBytes(content);
@@ -322,7 +357,7 @@ internal static class RuleFileParser
             {
                 inRules = reader.ValueTextEquals("Rules"u8);
             }
-            else if (inRules && reader.TokenType == JsonTokenType.StartObject && reader.CurrentDepth == 2)
+            else if (inRules && reader.CurrentDepth == 2 && reader.TokenType is not (JsonTokenType.EndObject or JsonTokenType.EndArray or JsonTokenType.PropertyName))
             {
                 for (; counted < reader.TokenStartIndex; counted++)
                 {

@@ -32,7 +32,8 @@ public static class RuleSetCompiler
     /// (RulesEngine issues #558 and #583), and our knowledge-base restrictions are nullable. Compilation
     /// happens once per rule-set version, so the slower compiler costs nothing per request.
     /// </summary>
-    public static ReSettings Settings { get; } = new()
+    /// <remarks>A fresh instance on every call: a caller changing its copy cannot switch the protection off for everyone.</remarks>
+    public static ReSettings CreateSettings() => new()
     {
         CustomTypes =
         [
@@ -81,7 +82,7 @@ public static class RuleSetCompiler
             }
         }
 
-        var parser = new RuleExpressionParser(Settings);
+        var parser = new RuleExpressionParser(CreateSettings());
         var compiled = new List<CompiledRule>(definitions.Count);
         foreach (var definition in definitions)
         {
@@ -141,10 +142,10 @@ public static class RuleSetCompiler
 
         try
         {
-            using var document = JsonDocument.Parse(file.Content);
+            using var document = JsonDocument.Parse(file.Content.TrimStart('\uFEFF'), RuleFileParser.DocumentOptions);
             var root = document.RootElement;
-            var id = root.TryGetProperty("id", out var idElement) ? idElement.GetString() : null;
-            var version = root.TryGetProperty("version", out var versionElement) ? versionElement.GetString() : null;
+            var id = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("id", out var idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+            var version = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("version", out var versionElement) && versionElement.ValueKind == JsonValueKind.String ? versionElement.GetString() : null;
             if (string.IsNullOrWhiteSpace(id) || version is null || !IsSemanticVersion(version))
             {
                 problems.Add(new RuleSetProblem(file.Path, null, 1, "needs \"id\" and a semantic \"version\" such as \"1.2.0\""));
@@ -153,9 +154,9 @@ public static class RuleSetCompiler
 
             return new RuleSetManifest(id, version);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException ex)
         {
-            problems.Add(new RuleSetProblem(file.Path, null, null, $"not valid JSON: {ex.Message}"));
+            problems.Add(new RuleSetProblem(file.Path, null, (int?)ex.LineNumber + 1, $"not valid JSON: {ex.Message}"));
             return null;
         }
     }
