@@ -20,6 +20,9 @@ public sealed class KnowledgeBase
 
     public int ItemCount => _items.Count;
 
+    /// <summary>Every item the catalogue holds.</summary>
+    public IEnumerable<KbItem> Items => _items.Values;
+
     /// <summary>Rows loaded per table name, for reports.</summary>
     public IReadOnlyDictionary<string, int> TableRowCounts { get; }
 
