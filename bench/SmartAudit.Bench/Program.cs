@@ -1,26 +1,42 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using SmartAudit.Bench.E2E;
+using SmartAudit.Bench.Engine;
 
-// SmartAudit benchmark. Run through bench/run (it builds Release first).
-//   e2e [--duration S] [--warmup S] [--rate R] [--out DIR]   end to end over loopback gRPC
+// SmartAudit benchmark. Run through bench/run, which builds Release first.
+//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
-var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
-
-Console.Error.WriteLine($"SmartAudit end-to-end benchmark: {options.Duration.TotalSeconds:0}s per scenario after {options.Warmup.TotalSeconds:0.#}s warm-up");
-await using var server = await ServerProcess.StartAsync(repoRoot, []);
-var results = await new EndToEndSuite(server, options.Duration, options.Warmup, options.Rate).RunAsync();
-var rss = server.PeakRssBytes();
-
-var markdown = Report.Markdown(results, rss, machine);
-Console.WriteLine(markdown);
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
 Directory.CreateDirectory(outDir);
-await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.md"), markdown);
-await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.json"), Report.Json(results, rss, machine));
-Console.Error.WriteLine($"Wrote {Path.Combine(outDir, "e2e-latest.md")} and .json");
-return results.Any(r => r.Errors > 0) ? 1 : 0;
+var exit = 0;
+
+if (options.Suite is "all" or "e2e")
+{
+    exit = await RunEndToEndAsync();
+}
+
+if (options.Suite is "all" or "engine")
+{
+    EngineSuite.Run(outDir);
+}
+
+return exit;
+
+async Task<int> RunEndToEndAsync()
+{
+    var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+    Console.Error.WriteLine($"SmartAudit end-to-end benchmark: {options.Duration.TotalSeconds:0}s per scenario after {options.Warmup.TotalSeconds:0.#}s warm-up");
+    await using var server = await ServerProcess.StartAsync(repoRoot, []);
+    var results = await new EndToEndSuite(server, options.Duration, options.Warmup, options.Rate).RunAsync();
+    var rss = server.PeakRssBytes();
+    var markdown = Report.Markdown(results, rss, machine);
+    Console.WriteLine(markdown);
+    await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.md"), markdown);
+    await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.json"), Report.Json(results, rss, machine));
+    Console.Error.WriteLine($"Wrote {Path.Combine(outDir, "e2e-latest.md")} and .json");
+    return results.Any(r => r.Errors > 0) ? 1 : 0;
+}
 
 static string FindRepoRoot()
 {
@@ -35,10 +51,11 @@ static string FindRepoRoot()
     throw new InvalidOperationException("run the benchmark from inside the repository");
 }
 
-internal sealed record Options(TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir)
+internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir)
 {
     public static Options Parse(string[] args)
     {
+        var suite = "all";
         var duration = 5.0;
         var warmup = 2.0;
         var rate = 1000.0;
@@ -48,15 +65,15 @@ internal sealed record Options(TimeSpan Duration, TimeSpan Warmup, double Rate, 
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "e2e": break;
+                case "all" or "e2e" or "engine": suite = args[i]; break;
                 case "--duration": duration = Next(); break;
                 case "--warmup": warmup = Next(); break;
                 case "--rate": rate = Next(); break;
                 case "--out": outDir = args[++i]; break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' (e2e [--duration S] [--warmup S] [--rate R] [--out DIR])");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR])");
             }
         }
 
-        return new Options(TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir);
+        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir);
     }
 }

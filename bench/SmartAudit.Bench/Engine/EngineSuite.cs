@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace SmartAudit.Bench.Engine;
+
+/// <summary>The in-process suite: a short job run in this process, results exported beside the e2e ones.</summary>
+internal static class EngineSuite
+{
+    public static void Run(string outDir)
+    {
+        var job = Job.Default
+            .WithToolchain(InProcessEmitToolchain.Instance)
+            .WithLaunchCount(1)
+            .WithWarmupCount(3)
+            .WithIterationCount(10);
+        var config = ManualConfig.CreateMinimumViable()
+            .AddJob(job)
+            .AddExporter(MarkdownExporter.GitHub)
+            .AddExporter(JsonExporter.Brief)
+            .WithArtifactsPath(Path.Combine(outDir, "engine"))
+            .WithOptions(ConfigOptions.DisableLogFile);
+        BenchmarkRunner.Run([typeof(EngineVsPlainRulesEngine), typeof(EngineLineScaling), typeof(KnowledgeBaseScaling)], config);
+    }
+}
