@@ -4,7 +4,7 @@ using SmartAudit.Bench.E2E;
 using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
-//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR]
+//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -18,7 +18,7 @@ if (options.Suite is "all" or "e2e")
 
 if (options.Suite is "all" or "engine")
 {
-    EngineSuite.Run(outDir);
+    EngineSuite.Run(outDir, options.Only);
 }
 
 return exit;
@@ -51,7 +51,7 @@ static string FindRepoRoot()
     throw new InvalidOperationException("run the benchmark from inside the repository");
 }
 
-internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir)
+internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only)
 {
     public static Options Parse(string[] args)
     {
@@ -60,6 +60,7 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         var warmup = 2.0;
         var rate = 1000.0;
         string? outDir = null;
+        string? only = null;
         for (var i = 0; i < args.Length; i++)
         {
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -70,10 +71,11 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--warmup": warmup = Next(); break;
                 case "--rate": rate = Next(); break;
                 case "--out": outDir = args[++i]; break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR])");
+                case "--only": only = args[++i]; break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass])");
             }
         }
 
-        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir);
+        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only);
     }
 }

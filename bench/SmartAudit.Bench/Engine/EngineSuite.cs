@@ -10,7 +10,8 @@ namespace SmartAudit.Bench.Engine;
 /// <summary>The in-process suite: a short job run in this process, results exported beside the e2e ones.</summary>
 internal static class EngineSuite
 {
-    public static void Run(string outDir)
+    /// <param name="only">Run only the benchmark class with this name (e.g. RequestPathBreakdown).</param>
+    public static void Run(string outDir, string? only = null)
     {
         var job = Job.Default
             .WithToolchain(InProcessEmitToolchain.Instance)
@@ -23,6 +24,7 @@ internal static class EngineSuite
             .AddExporter(JsonExporter.Brief)
             .WithArtifactsPath(Path.Combine(outDir, "engine"))
             .WithOptions(ConfigOptions.DisableLogFile);
-        BenchmarkRunner.Run([typeof(EngineVsPlainRulesEngine), typeof(EngineLineScaling), typeof(KnowledgeBaseScaling)], config);
+        Type[] all = [typeof(EngineVsPlainRulesEngine), typeof(EngineLineScaling), typeof(KnowledgeBaseScaling), typeof(RequestPathBreakdown)];
+        BenchmarkRunner.Run([.. all.Where(t => only is null || t.Name == only)], config);
     }
 }
