@@ -4,7 +4,7 @@ using SmartAudit.Bench.E2E;
 using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
-//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass]
+//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -27,7 +27,18 @@ async Task<int> RunEndToEndAsync()
 {
     var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     Console.Error.WriteLine($"SmartAudit end-to-end benchmark: {options.Duration.TotalSeconds:0}s per scenario after {options.Warmup.TotalSeconds:0.#}s warm-up");
-    await using var server = await ServerProcess.StartAsync(repoRoot, []);
+    // The server loads the shipped rules with the catalogue grown to the target's size (50k items by
+    // default): the orders use shipped items, so they do the same work; memory is measured at that size.
+    var rules = Directory.CreateTempSubdirectory("smartaudit-bench-rules-");
+    foreach (var file in SmartAudit.Testing.SyntheticCatalogue.Source(options.CatalogueItems).Files)
+    {
+        var path = Path.Combine(rules.FullName, file.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, file.Content);
+    }
+
+    machine += $"; catalogue {options.CatalogueItems:N0} items";
+    await using var server = await ServerProcess.StartAsync(repoRoot, rules.FullName, []);
     var results = await new EndToEndSuite(server, options.Duration, options.Warmup, options.Rate).RunAsync();
     var rss = server.PeakRssBytes();
     var markdown = Report.Markdown(results, rss, machine);
@@ -35,6 +46,7 @@ async Task<int> RunEndToEndAsync()
     await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.md"), markdown);
     await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.json"), Report.Json(results, rss, machine));
     Console.Error.WriteLine($"Wrote {Path.Combine(outDir, "e2e-latest.md")} and .json");
+    rules.Delete(recursive: true);
     return results.Any(r => r.Errors > 0) ? 1 : 0;
 }
 
@@ -51,7 +63,7 @@ static string FindRepoRoot()
     throw new InvalidOperationException("run the benchmark from inside the repository");
 }
 
-internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only)
+internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems)
 {
     public static Options Parse(string[] args)
     {
@@ -61,6 +73,7 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         var rate = 1000.0;
         string? outDir = null;
         string? only = null;
+        var catalogue = 50_000;
         for (var i = 0; i < args.Length; i++)
         {
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -72,10 +85,11 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--rate": rate = Next(); break;
                 case "--out": outDir = args[++i]; break;
                 case "--only": only = args[++i]; break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass])");
+                case "--catalogue": catalogue = (int)Next(); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N])");
             }
         }
 
-        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only);
+        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue);
     }
 }

@@ -77,6 +77,8 @@ public class CheckTests(ServerFixture fixture)
         Assert.Equal("BLOCK", record.GetProperty("action").GetString());
         Assert.Equal(ShippedRules.RuleSet.Version, record.GetProperty("ruleSetVersion").GetString());
         Assert.Equal("GZ-SEX-001", record.GetProperty("findings")[0].GetProperty("ruleId").GetString());
+        var raw = (await fixture.Host.DecisionLogLinesAsync(1)).Single(l => l.Contains(requestId, StringComparison.Ordinal));
+        Assert.Contains("非那雄胺片限男性患者使用", raw); // readable UTF-8, not \uXXXX escapes
     }
 
     [Fact]

@@ -27,7 +27,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync(string repoRoot, IEnumerable<string> extraArgs)
+    public static async Task<ServerProcess> StartAsync(string repoRoot, string rulesPath, IEnumerable<string> extraArgs)
     {
         var dll = Path.Combine(repoRoot, "src", "SmartAudit.Server", "bin", "Release", "net10.0", "SmartAudit.Server.dll");
         if (!File.Exists(dll))
@@ -47,7 +47,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         foreach (var arg in new[]
                  {
-                     dll, "--urls", address, $"--Audit:RulesPath={Path.Combine(repoRoot, "rules")}",
+                     dll, "--urls", address, $"--Audit:RulesPath={rulesPath}",
                      $"--DecisionLog:Path={Path.Combine(workDir, "decisions.jsonl")}", "--Logging:LogLevel:Default=Warning",
                  }.Concat(extraArgs))
         {

@@ -1,5 +1,7 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Unicode;
 
 namespace SmartAudit.Core.Decisions;
 
@@ -107,4 +109,11 @@ public sealed record FeedbackRecord(
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
 [JsonSerializable(typeof(DecisionRecord))]
 [JsonSerializable(typeof(FeedbackRecord))]
-public sealed partial class DecisionJsonContext : JsonSerializerContext;
+public sealed partial class DecisionJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Writer settings for log records: Chinese text stays readable UTF-8 (the default encoder would turn
+    /// every CJK character into a \uXXXX escape, doubling the size and defeating grep).
+    /// </summary>
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+}
