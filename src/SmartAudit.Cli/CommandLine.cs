@@ -14,6 +14,7 @@ internal static class CommandLine
     private static readonly Command[] Commands =
     [
         new ValidateCommand(),
+        new TestCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

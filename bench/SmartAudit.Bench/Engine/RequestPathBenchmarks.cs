@@ -5,7 +5,7 @@ using Google.Protobuf;
 using SmartAudit.Contracts.V1;
 using SmartAudit.Core.Decisions;
 using SmartAudit.Core.Rules;
-using SmartAudit.Server;
+using SmartAudit.Contracts.Mapping;
 using SmartAudit.Server.Grpc;
 using SmartAudit.Testing;
 using Domain = SmartAudit.Core.Audit;
@@ -19,7 +19,7 @@ namespace SmartAudit.Bench.Engine;
 [MemoryDiagnoser]
 public class RequestPathBreakdown
 {
-    private readonly CheckRequestMapper _mapper = new(new AuditOptions());
+    private readonly CheckRequestMapper _mapper = new(RequestLimits.Default);
     private byte[] _requestBytes = null!;
     private CheckRequest _request = null!;
     private Domain.AuditRequest _domain = null!;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using SmartAudit.Contracts.Mapping;
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
 using V1 = SmartAudit.Contracts.V1;
@@ -20,7 +21,7 @@ internal sealed partial class AuditGrpcService(
     ILogger<AuditGrpcService> logger) : V1.AuditService.AuditServiceBase
 {
     private static readonly IReadOnlyList<string> NotDegraded = [];
-    private readonly CheckRequestMapper _mapper = new(options.Value);
+    private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.Value.MaxLinesPerRequest, options.Value.Offset));
 
     public override Task<V1.CheckResponse> Check(V1.CheckRequest request, ServerCallContext context)
     {

@@ -3,21 +3,31 @@ using Google.Rpc;
 using SmartAudit.Core.Audit;
 using V1 = SmartAudit.Contracts.V1;
 
-namespace SmartAudit.Server.Grpc;
+namespace SmartAudit.Contracts.Mapping;
+
+/// <summary>Limits and calendar a request is checked against.</summary>
+/// <param name="MaxLinesPerRequest">Most order lines one request may carry.</param>
+/// <param name="UtcOffset">Offset of the fund's local calendar: turns ordered-at instants into service dates.</param>
+public sealed record RequestLimits(int MaxLinesPerRequest, TimeSpan UtcOffset)
+{
+    /// <summary>1,000 lines; UTC+8 (China Standard Time).</summary>
+    public static RequestLimits Default { get; } = new(1000, TimeSpan.FromHours(8));
+}
 
 /// <summary>
-/// Checks a <see cref="V1.CheckRequest"/> field by field and maps it to the domain. Every problem is
+/// Checks a <see cref="V1.CheckRequest"/> field by field and maps it to the domain: the one place the
+/// wire meets the core, shared by the server, the CLI (rule tests, backtests) and batch workers. Every problem is
 /// collected (not just the first), each as a field path in protobuf form (<c>lines[2].quantity</c>) with a
 /// reason a hospital integrator can act on. Nothing is evaluated unless the whole request is valid.
 /// </summary>
-internal sealed class CheckRequestMapper(AuditOptions options)
+public sealed class CheckRequestMapper(RequestLimits limits)
 {
     private const int MaxIdLength = 64;
     private const int MaxCodeLength = 64;
     private const int MaxDiagnoses = 50;
     private const int MaxDaysOfSupply = 366;
 
-    private readonly TimeSpan _offset = options.Offset;
+    private readonly TimeSpan _offset = limits.UtcOffset;
 
     /// <summary>Maps a valid request; returns null and fills <paramref name="violations"/> otherwise.</summary>
     public AuditRequest? TryMap(V1.CheckRequest request, out BadRequest violations)
@@ -152,9 +162,9 @@ internal sealed class CheckRequestMapper(AuditOptions options)
             return result;
         }
 
-        if (lines.Count > options.MaxLinesPerRequest)
+        if (lines.Count > limits.MaxLinesPerRequest)
         {
-            bad("lines", $"{lines.Count} lines; this server takes at most {options.MaxLinesPerRequest} per request (split the claim)");
+            bad("lines", $"{lines.Count} lines; this server takes at most {limits.MaxLinesPerRequest} per request (split the claim)");
             return result;
         }
 
