@@ -15,6 +15,7 @@ internal static class CommandLine
     [
         new ValidateCommand(),
         new TestCommand(),
+        new PackCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -8,8 +8,9 @@ public sealed class AuditOptions
     public const string SectionName = "Audit";
 
     /// <summary>
-    /// Rule-set folder for the embedded default. Default: null, meaning the first <c>rules/</c> folder
-    /// with a <c>ruleset.json</c> found from the working directory upwards (the repository's own).
+    /// Rule-set folder, or a bundle file packed by <c>smartaudit rules pack</c>, for the embedded default.
+    /// Default: null, meaning the first <c>rules/</c> folder with a <c>ruleset.json</c> found from the
+    /// working directory upwards (the repository's own).
     /// </summary>
     public string? RulesPath { get; set; }
 

@@ -65,3 +65,46 @@ public class LifecycleTests
         await host.DisposeAsync();
     }
 }
+
+public class BundleStartupTests
+{
+    [Fact]
+    public async Task Server_StartedFromAPackedBundle_ReportsTheBundlesVersion()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"smartaudit-bundle-{Guid.NewGuid():N}.ruleset.json.gz");
+        var source = ShippedRules.With("ruleset.json", """{ "id": "national-base", "version": "9.9.9" }""");
+        var compiled = SmartAudit.Core.Rules.RuleSetCompiler.Compile(source).RuleSet!;
+        var bundle = SmartAudit.Core.Rules.RuleSetBundle.Pack(source, compiled, "auditor-1", DateTimeOffset.UnixEpoch);
+        await File.WriteAllBytesAsync(path, bundle.ToBytes());
+        try
+        {
+            await using var host = await AuditServerHost.StartAsync([$"Audit:RulesPath={path}"]);
+
+            var response = await host.Client.CheckAsync(WireOrders.Request());
+
+            Assert.StartsWith("9.9.9+", response.RuleSetVersion, StringComparison.Ordinal);
+            Assert.Equal(bundle.DisplayVersion, response.RuleSetVersion);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task Server_GivenADamagedBundle_RefusesToStartAndSaysWhy()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"smartaudit-bundle-{Guid.NewGuid():N}.ruleset.json.gz");
+        await File.WriteAllBytesAsync(path, [1, 2, 3]);
+        try
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(async () => await AuditServerHost.StartAsync([$"Audit:RulesPath={path}"]));
+
+            Assert.Contains("not a rule-set bundle", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -167,7 +167,7 @@ public static class RuleSetCompiler
         return core.Length == 3 && core.All(part => part.Length > 0 && part.All(char.IsAsciiDigit));
     }
 
-    private static string ContentHash(RuleSetSource source)
+    internal static string ContentHash(RuleSetSource source)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var file in source.Files.OrderBy(f => f.Path, StringComparer.Ordinal))

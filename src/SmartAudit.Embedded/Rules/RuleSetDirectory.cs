@@ -2,7 +2,7 @@ using SmartAudit.Core.Rules;
 
 namespace SmartAudit.Embedded.Rules;
 
-/// <summary>Reads a rule-set folder (<c>ruleset.json</c>, <c>workflows/</c>, <c>kb/</c>) into memory.</summary>
+/// <summary>Reads a rule-set folder (<c>ruleset.json</c>, <c>workflows/</c>, <c>kb/</c>), or a packed bundle, into memory.</summary>
 public static class RuleSetDirectory
 {
     /// <summary>Reads every rule-set file below <paramref name="root"/>; paths come back relative, with '/'.</summary>
@@ -32,6 +32,14 @@ public static class RuleSetDirectory
 
     /// <summary>Reads and compiles the folder.</summary>
     public static RuleSetCompilation Compile(string root) => RuleSetCompiler.Compile(Read(root));
+
+    /// <summary>
+    /// Reads a rule set from a folder, or from a bundle file packed by <c>smartaudit rules pack</c>
+    /// (checked against its content hash).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a sound bundle.</exception>
+    public static RuleSetSource ReadFolderOrBundle(string path) =>
+        File.Exists(path) ? RuleSetBundle.FromBytes(File.ReadAllBytes(path)).ToSource() : Read(path);
 
     /// <summary>
     /// Finds the shipped <c>rules/</c> folder for the embedded default: the configured path if given,

@@ -30,7 +30,7 @@ internal static partial class RuleEngineExtensions
     {
         var folder = RuleSetDirectory.Locate(options.RulesPath)
             ?? throw new InvalidOperationException("No rule set: set Audit:RulesPath, or run from the repository so that rules/ is found.");
-        var compilation = RuleSetDirectory.Compile(folder);
+        var compilation = RuleSetCompiler.Compile(RuleSetDirectory.ReadFolderOrBundle(folder));
         if (compilation.RuleSet is null)
         {
             throw new InvalidOperationException($"The rule set in {folder} has {compilation.Problems.Count} problem(s):\n"
