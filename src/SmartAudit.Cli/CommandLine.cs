@@ -15,6 +15,7 @@ internal static class CommandLine
     [
         new ValidateCommand(),
         new TestCommand(),
+        new DiffCommand(),
         new PackCommand(),
     ];
 
