@@ -17,6 +17,8 @@ internal static class CommandLine
         new TestCommand(),
         new DiffCommand(),
         new PackCommand(),
+        new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
+        new Claims.GenerateClaimsCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
