@@ -1,3 +1,6 @@
+using SmartAudit.Core.Rules;
+using SmartAudit.Embedded.Rules;
+
 namespace SmartAudit.Cli;
 
 /// <summary>
@@ -45,5 +48,37 @@ internal abstract class Command
         stderr.WriteLine($"Usage: {Synopsis}");
         stderr.WriteLine($"Run '{CommandLine.ToolName} {Group} {Name} --help' for more.");
         return ExitCodes.Usage;
+    }
+
+    /// <summary>
+    /// Reads a rule set (folder or bundle) and compiles it. On any problem writes each one to stderr,
+    /// located under <paramref name="path"/>, with a pointer to <c>rules validate</c>, and returns null.
+    /// </summary>
+    protected static (RuleSetSource Source, RuleSet RuleSet)? LoadRuleSet(string path, TextWriter stderr)
+    {
+        RuleSetSource source;
+        try
+        {
+            source = RuleSetDirectory.ReadFolderOrBundle(path);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{path}: {ex.Message}");
+            return null;
+        }
+
+        var compilation = RuleSetCompiler.Compile(source);
+        if (compilation.RuleSet is { } ruleSet)
+        {
+            return (source, ruleSet);
+        }
+
+        foreach (var problem in compilation.Problems)
+        {
+            stderr.WriteLine(Path.Join(path, problem.ToString()));
+        }
+
+        stderr.WriteLine($"{path}: the rule set has {compilation.Problems.Count} problem(s) (see '{CommandLine.ToolName} rules validate {path}')");
+        return null;
     }
 }

@@ -4,7 +4,6 @@ using Google.Protobuf;
 using SmartAudit.Contracts.Mapping;
 using SmartAudit.Contracts.V1;
 using SmartAudit.Core.Rules;
-using SmartAudit.Embedded.Rules;
 
 namespace SmartAudit.Cli.Rules;
 
@@ -138,24 +137,7 @@ internal sealed class BacktestCommand : Command
         }
     }
 
-    private static RuleSet? Load(string path, TextWriter stderr)
-    {
-        try
-        {
-            var compilation = RuleSetCompiler.Compile(RuleSetDirectory.ReadFolderOrBundle(path));
-            if (compilation.RuleSet is null)
-            {
-                stderr.WriteLine($"{path} does not compile ({compilation.Problems.Count} problems): run 'smartaudit rules validate {path}'");
-            }
-
-            return compilation.RuleSet;
-        }
-        catch (Exception ex) when (ex is IOException or InvalidDataException)
-        {
-            stderr.WriteLine($"{path}: {ex.Message}");
-            return null;
-        }
-    }
+    private static RuleSet? Load(string path, TextWriter stderr) => LoadRuleSet(path, stderr)?.RuleSet;
 
     /// <summary>A progress bar on a terminal; a line every 10% when stderr goes to a file or CI log.</summary>
     private sealed class Progress(TextWriter writer, int total, bool interactive)

@@ -1,5 +1,4 @@
 using SmartAudit.Core.Rules;
-using SmartAudit.Embedded.Rules;
 
 namespace SmartAudit.Cli.Rules;
 
@@ -41,25 +40,12 @@ internal sealed class DiffCommand : Command
                 return ExitCodes.Usage;
             }
 
-            RuleSetSource source;
-            try
+            if (LoadRuleSet(path, stderr) is not { } side)
             {
-                source = RuleSetDirectory.ReadFolderOrBundle(path);
-            }
-            catch (InvalidDataException ex)
-            {
-                stderr.WriteLine($"{path}: {ex.Message}");
                 return ExitCodes.Problems;
             }
 
-            var compilation = RuleSetCompiler.Compile(source);
-            if (compilation.RuleSet is null)
-            {
-                stderr.WriteLine($"{path} does not compile ({compilation.Problems.Count} problems): run 'smartaudit rules validate {path}'");
-                return ExitCodes.Problems;
-            }
-
-            sides.Add((source, compilation.RuleSet));
+            sides.Add(side);
         }
 
         var (before, after) = (sides[0], sides[1]);

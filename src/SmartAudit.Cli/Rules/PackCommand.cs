@@ -1,5 +1,4 @@
 using SmartAudit.Core.Rules;
-using SmartAudit.Embedded.Rules;
 
 namespace SmartAudit.Cli.Rules;
 
@@ -58,16 +57,9 @@ internal sealed class PackCommand(TimeProvider clock) : Command
             return ExitCodes.Usage;
         }
 
-        var source = RuleSetDirectory.Read(folder);
-        var compilation = RuleSetCompiler.Compile(source);
-        if (compilation.RuleSet is not { } ruleSet)
+        if (LoadRuleSet(folder, stderr) is not var (source, ruleSet))
         {
-            foreach (var problem in compilation.Problems)
-            {
-                stderr.WriteLine(Path.Join(folder, problem.ToString()));
-            }
-
-            stderr.WriteLine($"not packed: {compilation.Problems.Count} problem(s)");
+            stderr.WriteLine("not packed");
             return ExitCodes.Problems;
         }
 

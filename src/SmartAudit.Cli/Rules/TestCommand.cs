@@ -1,6 +1,4 @@
 using SmartAudit.Contracts.Mapping;
-using SmartAudit.Core.Rules;
-using SmartAudit.Embedded.Rules;
 
 namespace SmartAudit.Cli.Rules;
 
@@ -48,15 +46,8 @@ internal sealed class TestCommand : Command
             return ExitCodes.Usage;
         }
 
-        var compilation = RuleSetDirectory.Compile(folder);
-        if (compilation.RuleSet is not { } ruleSet)
+        if (LoadRuleSet(folder, stderr) is not var (_, ruleSet))
         {
-            foreach (var problem in compilation.Problems)
-            {
-                stderr.WriteLine($"{Path.Combine(folder, problem.ToString())}");
-            }
-
-            stderr.WriteLine($"the rule set does not compile ({compilation.Problems.Count} problems): run 'smartaudit rules validate {folder}'");
             return ExitCodes.Problems;
         }
 
