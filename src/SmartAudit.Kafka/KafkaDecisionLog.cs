@@ -114,9 +114,12 @@ public sealed class KafkaDecisionLog : IDecisionLog, IHostedService, IDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        if (_loop is null || _replay is null)
+        lock (_gate)
         {
-            return;
+            if (_loop is null || _replay is null || _stopped || _disposed)
+            {
+                return;
+            }
         }
 
         try

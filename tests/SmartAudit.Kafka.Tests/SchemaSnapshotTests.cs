@@ -48,6 +48,17 @@ public class SchemaSnapshotTests
         Assert.Equal("DOCUMENTED_INDICATION", record.OverrideReason);
     }
 
+    [Fact]
+    public void Differences_RenamedAndChangedFields_NamesEachByPath()
+    {
+        using var expected = JsonDocument.Parse("""{"a":1,"b":{"c":"x"},"d":[true]}""");
+        using var actual = JsonDocument.Parse("""{"a":1,"b":{"c":"y"},"e":[true]}""");
+
+        var differences = JsonSnapshot.Differences(expected.RootElement, actual.RootElement);
+
+        Assert.Equal(["$.b.c: expected \"x\", got \"y\"", "$.d: missing (a field was removed or renamed)", "$.e: not in the sample (a field was added)"], differences);
+    }
+
     private static void AssertMatchesSample(string schema, byte[] json)
     {
         using var actual = JsonDocument.Parse(json);
