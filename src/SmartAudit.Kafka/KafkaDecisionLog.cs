@@ -20,7 +20,7 @@ namespace SmartAudit.Kafka;
 /// no record overtakes an older one. Stopping flushes the producer and spools whatever it could not flush.
 /// See <c>docs/decision-log.md</c> for the guarantees and their limits.
 /// </summary>
-public sealed class KafkaDecisionLog : IDecisionLog, IHostedService, IDisposable, ISpoolOwner
+public sealed partial class KafkaDecisionLog : IDecisionLog, IHostedService, IDisposable, ISpoolOwner
 {
     private const int BatchSize = 1024;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
@@ -174,54 +174,6 @@ public sealed class KafkaDecisionLog : IDecisionLog, IHostedService, IDisposable
         _replayer.Dispose();
         _live.Dispose();
         _stopReplay.Dispose();
-    }
-
-    ReplayStep ISpoolOwner.NextReplayStep(out SpoolSegment? segment, out int episode)
-    {
-        lock (_gate)
-        {
-            segment = null;
-            episode = _episode;
-            if (!_spooling || _stopped)
-            {
-                return ReplayStep.Idle;
-            }
-
-            if (_live.Outstanding > 0)
-            {
-                return ReplayStep.WaitingForInFlight;
-            }
-
-            SpoolFailed(_live.TakeFailed());
-            _spool.SealRetrySegment();
-            segment = _spool.SealHead();
-            return segment is null ? ReplayStep.Empty : ReplayStep.Segment;
-        }
-    }
-
-    void ISpoolOwner.Replayed(SpoolSegment segment, IReadOnlyList<OutboundRecord> remaining)
-    {
-        lock (_gate)
-        {
-            _spool.Replayed(segment, remaining);
-        }
-    }
-
-    void ISpoolOwner.TryResumeDirect(int episode)
-    {
-        lock (_gate)
-        {
-            if (!_spooling || _stopped || _episode != episode || !_spool.IsEmpty || _live.Outstanding > 0)
-            {
-                return;
-            }
-
-            _ = _live.TakeTrouble(); // whatever was noticed belongs to the episode that just ended
-            _live.RecreateIfFatal();
-            _spooling = false;
-        }
-
-        KafkaLog.SpoolingEnded(_logger);
     }
 
     private async Task RunAsync()

@@ -47,6 +47,9 @@ internal static partial class KafkaLog
     [LoggerMessage(EventId = 5011, Message = "librdkafka {Client} {Facility}: {Message}")]
     public static partial void Librdkafka(ILogger logger, LogLevel level, string client, string facility, string message);
 
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Error, Message = "Decision log: could not read or rewrite the spool; retrying in {Backoff}")]
+    public static partial void ReplayFailed(ILogger logger, Exception exception, TimeSpan backoff);
+
     [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Decision log: could not write the spool; the records of this batch may be lost")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
 }

@@ -69,7 +69,7 @@ internal sealed record OutboundRecord(long Sequence, string Topic, string Key, s
                 root.GetProperty("timestampMs").GetInt64(),
                 JsonMarshal.GetRawUtf8Value(value).ToArray());
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             return null;
         }

@@ -50,6 +50,12 @@ internal sealed class SpoolReplayer : IDisposable
             {
                 return;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                KafkaLog.ReplayFailed(_logger, e, _backoff);
+                await Task.WhenAny(Task.Delay(_backoff, stoppingToken));
+                _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
         }
     }
 
