@@ -88,7 +88,7 @@ internal sealed class SpoolReplayer : IDisposable
         _owner.Replayed(segment!, remaining);
         if (remaining.Count == 0)
         {
-            _provenEpisode = episode;
+            _provenEpisode = records.Count > 0 ? episode : _provenEpisode;
             _backoff = TimeSpan.FromSeconds(1);
             Wake();
         }
