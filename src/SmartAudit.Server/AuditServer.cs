@@ -22,7 +22,7 @@ public static class AuditServer
         });
 
         builder.AddRuleEngine();
-        builder.AddEmbeddedDecisionLog();
+        builder.AddDecisionLog();
         builder.AddAuditGrpc();
         builder.AddDemo();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));

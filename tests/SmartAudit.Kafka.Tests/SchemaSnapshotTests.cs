@@ -1,0 +1,74 @@
+using System.Text.Json;
+using SmartAudit.Core.Decisions;
+
+namespace SmartAudit.Kafka.Tests;
+
+/// <summary>
+/// The record schemas are a contract with every consumer of the topics: the serialized form of each
+/// version is compared field by field with a sample committed beside these tests
+/// (<c>Schemas/&lt;schema&gt;.json</c>). A failure means the contract changed: either undo the change, or
+/// (adding an optional field) update the sample and <c>docs/decision-log.md</c> together, or (anything
+/// else) start a new schema version.
+/// </summary>
+public class SchemaSnapshotTests
+{
+    [Fact]
+    public void DecisionRecordV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(DecisionRecord.From(Records.Decision()), DecisionJsonContext.Default.DecisionRecord);
+
+        AssertMatchesSample(DecisionRecord.SchemaV1, json);
+    }
+
+    [Fact]
+    public void FeedbackRecordV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(FeedbackRecord.From(Records.Feedback()), DecisionJsonContext.Default.FeedbackRecord);
+
+        AssertMatchesSample(FeedbackRecord.SchemaV1, json);
+    }
+
+    [Fact]
+    public void DecisionRecordV1_CommittedSample_ReadsBackIntoTheRecord()
+    {
+        var record = JsonSerializer.Deserialize(File.ReadAllText(JsonSnapshot.SamplePath(DecisionRecord.SchemaV1)), DecisionJsonContext.Default.DecisionRecord)!;
+
+        Assert.Equal(DecisionRecord.SchemaV1, record.Schema);
+        Assert.Equal("BLOCK", record.Action);
+        Assert.Equal(2, record.Findings.Count);
+        Assert.True(record.Findings[1].Silent);
+    }
+
+    [Fact]
+    public void FeedbackRecordV1_CommittedSample_ReadsBackIntoTheRecord()
+    {
+        var record = JsonSerializer.Deserialize(File.ReadAllText(JsonSnapshot.SamplePath(FeedbackRecord.SchemaV1)), DecisionJsonContext.Default.FeedbackRecord)!;
+
+        Assert.Equal(FeedbackRecord.SchemaV1, record.Schema);
+        Assert.Equal("DOCUMENTED_INDICATION", record.OverrideReason);
+    }
+
+    [Fact]
+    public void Differences_RenamedAndChangedFields_NamesEachByPath()
+    {
+        using var expected = JsonDocument.Parse("""{"a":1,"b":{"c":"x"},"d":[true]}""");
+        using var actual = JsonDocument.Parse("""{"a":1,"b":{"c":"y"},"e":[true]}""");
+
+        var differences = JsonSnapshot.Differences(expected.RootElement, actual.RootElement);
+
+        Assert.Equal(["$.b.c: expected \"x\", got \"y\"", "$.d: missing (a field was removed or renamed)", "$.e: not in the sample (a field was added)"], differences);
+    }
+
+    private static void AssertMatchesSample(string schema, byte[] json)
+    {
+        using var actual = JsonDocument.Parse(json);
+        using var expected = JsonDocument.Parse(File.ReadAllText(JsonSnapshot.SamplePath(schema)));
+
+        var differences = JsonSnapshot.Differences(expected.RootElement, actual.RootElement);
+
+        Assert.True(differences.Count == 0,
+            $"{schema} no longer matches Schemas/{schema}.json:\n  {string.Join("\n  ", differences)}\nserialized now:\n{JsonSerializer.Serialize(actual.RootElement, Indented)}");
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+}
