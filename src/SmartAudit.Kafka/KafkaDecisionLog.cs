@@ -290,9 +290,9 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IHostedService, IDi
         return item switch
         {
             Decision d => new OutboundRecord(sequence, _options.DecisionsTopic, d.Request.Patient.Id, DecisionRecord.SchemaV1, id,
-                d.DecidedAt.ToUnixTimeMilliseconds(), JsonSerializer.SerializeToUtf8Bytes(DecisionRecord.From(d), DecisionJsonContext.Default.DecisionRecord)),
+                d.DecidedAt.ToUnixTimeMilliseconds(), DecisionJsonContext.ToUtf8(DecisionRecord.From(d))),
             Feedback f => new OutboundRecord(sequence, _options.FeedbackTopic, f.RequestId, FeedbackRecord.SchemaV1, id,
-                f.RecordedAt.ToUnixTimeMilliseconds(), JsonSerializer.SerializeToUtf8Bytes(FeedbackRecord.From(f), DecisionJsonContext.Default.FeedbackRecord)),
+                f.RecordedAt.ToUnixTimeMilliseconds(), DecisionJsonContext.ToUtf8(FeedbackRecord.From(f))),
             _ => throw new ArgumentException($"not a log record: {item.GetType().Name}", nameof(item)),
         };
     }

@@ -21,7 +21,7 @@ public class KafkaDecisionLogTests
         Assert.Equal(DecisionRecord.SchemaV1, record.Header("schema"));
         Assert.True(Guid.TryParse(record.Header("record-id"), out _));
         Assert.Equal(Records.DecidedAt.ToUnixTimeMilliseconds(), record.Message.Timestamp.UnixTimestampMs);
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(DecisionRecord.From(decision), DecisionJsonContext.Default.DecisionRecord), record.Message.Value);
+        Assert.Equal(DecisionJsonContext.ToUtf8(DecisionRecord.From(decision)), record.Message.Value);
         var read = JsonSerializer.Deserialize(record.Message.Value, DecisionJsonContext.Default.DecisionRecord)!;
         Assert.Equal("R-1", read.RequestId);
         Assert.Equal("BLOCK", read.Action);

@@ -120,7 +120,7 @@ public class KafkaOutageTests
         Assert.Equal(DecisionRecord.SchemaV1, replayed.Header("schema"));
         Assert.True(Guid.TryParse(replayed.Header("record-id"), out _));
         Assert.Equal(Records.DecidedAt.ToUnixTimeMilliseconds(), replayed.Message.Timestamp.UnixTimestampMs);
-        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(DecisionRecord.From(Records.Decision("R123", "P6")), DecisionJsonContext.Default.DecisionRecord),
+        Assert.Equal(DecisionJsonContext.ToUtf8(DecisionRecord.From(Records.Decision("R123", "P6"))),
             replayed.Message.Value);
     }
 

@@ -15,7 +15,7 @@ public class SchemaSnapshotTests
     [Fact]
     public void DecisionRecordV1_Serialized_MatchesTheCommittedSampleFieldByField()
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(DecisionRecord.From(Records.Decision()), DecisionJsonContext.Default.DecisionRecord);
+        var json = DecisionJsonContext.ToUtf8(DecisionRecord.From(Records.Decision()));
 
         AssertMatchesSample(DecisionRecord.SchemaV1, json);
     }
@@ -23,7 +23,7 @@ public class SchemaSnapshotTests
     [Fact]
     public void FeedbackRecordV1_Serialized_MatchesTheCommittedSampleFieldByField()
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(FeedbackRecord.From(Records.Feedback()), DecisionJsonContext.Default.FeedbackRecord);
+        var json = DecisionJsonContext.ToUtf8(FeedbackRecord.From(Records.Feedback()));
 
         AssertMatchesSample(FeedbackRecord.SchemaV1, json);
     }

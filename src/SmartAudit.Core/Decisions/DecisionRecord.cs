@@ -116,4 +116,21 @@ public sealed partial class DecisionJsonContext : JsonSerializerContext
     /// every CJK character into a \uXXXX escape, doubling the size and defeating grep).
     /// </summary>
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+
+    /// <summary>The one byte form of a decision record, wherever it is written (file, Kafka).</summary>
+    public static byte[] ToUtf8(DecisionRecord record) => Write(record, Default.DecisionRecord);
+
+    /// <summary>The one byte form of a feedback record.</summary>
+    public static byte[] ToUtf8(FeedbackRecord record) => Write(record, Default.FeedbackRecord);
+
+    private static byte[] Write<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, value, type);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }
