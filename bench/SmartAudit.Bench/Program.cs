@@ -4,7 +4,7 @@ using SmartAudit.Bench.E2E;
 using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
-//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
+//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -38,14 +38,27 @@ async Task<int> RunEndToEndAsync()
     }
 
     machine += $"; catalogue {options.CatalogueItems:N0} items";
-    await using var server = await ServerProcess.StartAsync(repoRoot, rules.FullName, []);
+
+    // --kafka: decisions go to Kafka (librdkafka's mock cluster, a real Kafka-protocol broker on loopback
+    // hosted by this process) instead of the JSON-lines file, to measure what the Kafka log adds.
+    using var kafka = options.Kafka ? new SmartAudit.Testing.KafkaMockCluster() : null;
+    if (kafka is not null)
+    {
+        kafka.CreateTopic("smartaudit.decisions.v1", 12);
+        kafka.CreateTopic("smartaudit.feedback.v1", 3);
+        machine += "; decisions to Kafka (mock cluster)";
+    }
+
+    string[] serverArgs = kafka is null ? [] : [$"--Kafka:BootstrapServers={kafka.BootstrapServers}", $"--Kafka:SpoolPath={Path.Combine(rules.FullName, "spool")}"];
+    await using var server = await ServerProcess.StartAsync(repoRoot, rules.FullName, serverArgs);
     var results = await new EndToEndSuite(server, options.Duration, options.Warmup, options.Rate).RunAsync();
     var rss = server.PeakRssBytes();
     var markdown = Report.Markdown(results, rss, machine);
     Console.WriteLine(markdown);
-    await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.md"), markdown);
-    await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.json"), Report.Json(results, rss, machine));
-    Console.Error.WriteLine($"Wrote {Path.Combine(outDir, "e2e-latest.md")} and .json");
+    var name = options.Kafka ? "e2e-kafka-latest" : "e2e-latest";
+    await File.WriteAllTextAsync(Path.Combine(outDir, name + ".md"), markdown);
+    await File.WriteAllTextAsync(Path.Combine(outDir, name + ".json"), Report.Json(results, rss, machine));
+    Console.Error.WriteLine($"Wrote {Path.Combine(outDir, name + ".md")} and .json");
     rules.Delete(recursive: true);
     return results.Any(r => r.Errors > 0) ? 1 : 0;
 }
@@ -63,7 +76,7 @@ static string FindRepoRoot()
     throw new InvalidOperationException("run the benchmark from inside the repository");
 }
 
-internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems)
+internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, bool Kafka)
 {
     public static Options Parse(string[] args)
     {
@@ -74,6 +87,7 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         string? outDir = null;
         string? only = null;
         var catalogue = 50_000;
+        var kafka = false;
         for (var i = 0; i < args.Length; i++)
         {
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -86,10 +100,11 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--out": outDir = args[++i]; break;
                 case "--only": only = args[++i]; break;
                 case "--catalogue": catalogue = (int)Next(); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N])");
+                case "--kafka": kafka = true; break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka])");
             }
         }
 
-        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue);
+        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, kafka);
     }
 }

@@ -90,31 +90,43 @@ internal static class LoadPatterns
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         await Task.WhenAll(Enumerable.Range(0, streams).Select(_ => Task.Run(async () =>
         {
+            // A stream that stops answering must not hang the run: past the duration plus a grace period
+            // it is cancelled and what it still owed is counted as errors.
+            using var deadline = new CancellationTokenSource(duration + TimeSpan.FromSeconds(20));
             using var call = open();
             var slots = new SemaphoreSlim(window);
             var sentAt = new long[window];
+            long sent = 0, answered = 0;
             var reader = Task.Run(async () =>
             {
-                while (await call.ResponseStream.MoveNext(CancellationToken.None))
+                while (await call.ResponseStream.MoveNext(deadline.Token))
                 {
                     var (sequence, serverMicros) = answer(call.ResponseStream.Current);
                     samples.Add(Stopwatch.GetTimestamp() - sentAt[sequence % window], serverMicros);
+                    Interlocked.Increment(ref answered);
                     slots.Release();
                 }
             });
 
-            long next = 0;
-            while (Stopwatch.GetTimestamp() < end)
+            try
             {
-                await slots.WaitAsync();
-                var slot = (int)(next % window);
-                sentAt[slot] = Stopwatch.GetTimestamp();
-                await call.RequestStream.WriteAsync(request(slot, next));
-                next++;
-            }
+                while (Stopwatch.GetTimestamp() < end)
+                {
+                    await slots.WaitAsync(deadline.Token);
+                    var slot = (int)(sent % window);
+                    sentAt[slot] = Stopwatch.GetTimestamp();
+                    await call.RequestStream.WriteAsync(request(slot, sent), deadline.Token);
+                    sent++;
+                }
 
-            await call.RequestStream.CompleteAsync();
-            await reader;
+                await call.RequestStream.CompleteAsync();
+                await reader;
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or RpcException)
+            {
+                Interlocked.Add(ref samples.Errors, Math.Max(1, sent - Interlocked.Read(ref answered)));
+                Console.Error.WriteLine($"    a stream stopped answering ({ex.GetType().Name}); {sent - Interlocked.Read(ref answered)} requests unanswered");
+            }
         })));
     }
 }
