@@ -6,7 +6,7 @@ namespace SmartAudit.Testing;
 
 /// <summary>
 /// The few librdkafka functions the mock cluster needs, bound to the very file Confluent.Kafka uses.
-/// librdkafka.redist ships several Linux builds side by side (<c>librdkafka.so</c>, <c>centos8-librdkafka.so</c>,
+/// The librdkafka native package ships several Linux builds side by side (<c>librdkafka.so</c>, <c>centos8-librdkafka.so</c>,
 /// <c>alpine-librdkafka.so</c>); which one loads depends on the machine (the plain one needs
 /// <c>libsasl2.so.3</c>, absent on Debian 12 without <c>libsasl2-2</c>). Confluent.Kafka tries them in
 /// that order and keeps the first that loads; so does the resolver here, after letting Confluent.Kafka

@@ -7,7 +7,7 @@ namespace SmartAudit.Core.Rules;
 /// <summary>
 /// A published rule-set version: every file of the set with the manifest's id and semantic version, the
 /// content hash of the files, when and by whom it was packed. Stored as gzip-compressed JSON
-/// (<c>smartaudit.ruleset-bundle.v1</c>): one self-contained blob that a store (a file, Redis) keeps and
+/// (<c>smartaudit.ruleset-bundle.v1</c>): one self-contained blob that a store (a file, a shared cache) keeps and
 /// any server can compile. Opening a bundle checks its hash, so a damaged or edited bundle is refused.
 /// </summary>
 public sealed record RuleSetBundle(
