@@ -22,6 +22,7 @@ internal static partial class RuleEngineExtensions
         builder.Services.AddSingleton(sp => new ActiveRuleSet(LoadFromFolder(sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<ILogger<ActiveRuleSet>>())));
         builder.Services.AddSingleton<Auditor>();
+        builder.Services.AddSingleton<DegradedReasons>(); // what adapters report as degraded, passed to the Auditor per request
         builder.Services.AddHostedService<RuleSetStartup>();
         return builder;
     }
