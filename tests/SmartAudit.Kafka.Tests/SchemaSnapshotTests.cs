@@ -49,6 +49,17 @@ public class SchemaSnapshotTests
     }
 
     [Fact]
+    public void FeedbackRecordV1_WrittenBeforeInferredWasAdded_ReadsAsNotInferred()
+    {
+        const string before = """{"schema":"smartaudit.feedback.v1","requestId":"R1","ruleId":"GZ-SEX-001","kind":"CHANGED","overrideReason":null,"comment":"","doctorId":"D1","lineIds":[],"recordedAt":"2026-03-10T09:32:15+08:00"}""";
+
+        var record = JsonSerializer.Deserialize(before, DecisionJsonContext.Default.FeedbackRecord)!;
+
+        Assert.False(record.Inferred);
+        Assert.Equal("CHANGED", record.Kind);
+    }
+
+    [Fact]
     public void Differences_RenamedAndChangedFields_NamesEachByPath()
     {
         using var expected = JsonDocument.Parse("""{"a":1,"b":{"c":"x"},"d":[true]}""");
