@@ -11,7 +11,8 @@ public static class KafkaDecisionLogExtensions
     /// <summary>
     /// The Kafka decision log (section <c>Kafka</c>) as the host's <see cref="IDecisionLog"/>, started and
     /// stopped (flushed) with the host, reporting its spooling as a degradation (<see cref="IDegradationSource"/>)
-    /// and as a Degraded health check named <c>decision-log</c>. Bad options stop start-up with the option named.
+    /// and as a Degraded health check named <c>decision-log</c>; and the <see cref="Compliance.ComplianceReader"/>
+    /// over its topics. Bad options stop start-up with the option named.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaDecisionLog(this IHostApplicationBuilder builder)
     {
@@ -25,6 +26,7 @@ public static class KafkaDecisionLogExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaDecisionLog>());
         builder.Services.AddSingleton<IDegradationSource>(sp => sp.GetRequiredService<KafkaDecisionLog>());
         builder.Services.AddHealthChecks().AddCheck<KafkaDecisionLogHealthCheck>("decision-log");
+        builder.Services.AddSingleton<Compliance.ComplianceReader>(); // figures computed from the log's topics
         return builder;
     }
 }
