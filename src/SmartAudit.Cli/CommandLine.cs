@@ -20,6 +20,7 @@ internal static class CommandLine
         new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
         new Claims.GenerateClaimsCommand(),
         new Reports.ComplianceCommand(),
+        new Post.AuditWorkerCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -42,6 +43,11 @@ internal static class CommandLine
             return UsageError(stderr, $"unknown command '{group}'", null);
         }
 
+        if (Commands.FirstOrDefault(c => c.Group == group && c.Name.Length == 0) is { } single)
+        {
+            return Run(single, args[1..], stdout, stderr);
+        }
+
         if (args.Length == 1)
         {
             return UsageError(stderr, $"'{group}' needs a command", group);
@@ -59,7 +65,11 @@ internal static class CommandLine
             return UsageError(stderr, $"unknown command '{group} {args[1]}'", group);
         }
 
-        var rest = args[2..];
+        return Run(command, args[2..], stdout, stderr);
+    }
+
+    private static int Run(Command command, string[] rest, TextWriter stdout, TextWriter stderr)
+    {
         if (rest.Any(a => a is "--help" or "-h"))
         {
             command.WriteUsage(stdout);

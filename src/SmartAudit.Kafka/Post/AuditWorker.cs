@@ -303,7 +303,8 @@ public sealed partial class AuditWorker : IDisposable
     /// <summary>Every topic exists, and the output topics have a partition for every claims partition.</summary>
     private void CheckTopics()
     {
-        using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+        // Through a consumer's handle: a producer's metadata request may create a missing topic with the broker's defaults.
+        using var admin = new DependentAdminClientBuilder(_reader.Handle).Build();
         int Partitions(string topic)
         {
             var metadata = admin.GetMetadata(topic, RequestTimeout).Topics.SingleOrDefault(t => t.Topic == topic);
@@ -361,6 +362,7 @@ public sealed partial class AuditWorker : IDisposable
         }
 
         _assigned = [.. _assigned.Union(partitions.Select(p => p.Partition.Value)).Order()];
+        Stats.Assigned();
         LogAssigned(_logger, Name, string.Join(",", _assigned));
     }
 

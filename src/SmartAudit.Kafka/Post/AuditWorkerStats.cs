@@ -16,7 +16,7 @@ public sealed class AuditWorkerStats
     private long _retries;
     private long _firstClaimTimestamp;
     private long _lastCommitTimestamp;
-    private long _lastRecordTimestamp = Stopwatch.GetTimestamp();
+    private long _lastActivityTimestamp;
 
     /// <summary>Claims whose offsets were committed: audited, with their output (if any) on the topics.</summary>
     public long Claims => Interlocked.Read(ref _claims);
@@ -49,15 +49,17 @@ public sealed class AuditWorkerStats
     /// <summary>Committed claims per minute of <see cref="Busy"/>.</summary>
     public double ClaimsPerMinute => Busy > TimeSpan.Zero ? Claims / Busy.TotalMinutes : 0;
 
-    /// <summary>How long since the worker last consumed a claim.</summary>
-    public TimeSpan Idle => Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastRecordTimestamp));
+    /// <summary>How long since the worker last consumed a claim or was given partitions; zero until it joined its group.</summary>
+    public TimeSpan Idle => Interlocked.Read(ref _lastActivityTimestamp) is var last and > 0 ? Stopwatch.GetElapsedTime(last) : TimeSpan.Zero;
 
     internal void Consumed()
     {
         var now = Stopwatch.GetTimestamp();
         Interlocked.CompareExchange(ref _firstClaimTimestamp, now, 0);
-        Interlocked.Exchange(ref _lastRecordTimestamp, now);
+        Interlocked.Exchange(ref _lastActivityTimestamp, now);
     }
+
+    internal void Assigned() => Interlocked.Exchange(ref _lastActivityTimestamp, Stopwatch.GetTimestamp());
 
     internal void Committed(int claims, int cases, int rejected, int alreadyPublished)
     {
@@ -70,6 +72,30 @@ public sealed class AuditWorkerStats
     }
 
     internal void Retried() => Interlocked.Increment(ref _retries);
+
+    internal long FirstClaimTimestamp => Interlocked.Read(ref _firstClaimTimestamp);
+
+    internal long LastCommitTimestamp => Interlocked.Read(ref _lastCommitTimestamp);
+
+    public override string ToString() =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Claims:N0} claims audited ({Cases:N0} cases, {Rejected:N0} rejected, {AlreadyPublished:N0} already published) in {Busy.TotalSeconds:0.0} s: {ClaimsPerMinute:N0} claims/minute");
+}
+
+/// <summary>Several workers' figures together: claims over the span from the first claim any consumed to the last commit.</summary>
+public sealed record AuditWorkerTotals(long Claims, long Cases, long Rejected, long AlreadyPublished, TimeSpan Busy)
+{
+    public double ClaimsPerMinute => Busy > TimeSpan.Zero ? Claims / Busy.TotalMinutes : 0;
+
+    public static AuditWorkerTotals Of(IEnumerable<AuditWorkerStats> workers)
+    {
+        var all = workers.ToList();
+        var firsts = all.Select(w => w.FirstClaimTimestamp).Where(t => t != 0).ToList();
+        var lasts = all.Select(w => w.LastCommitTimestamp).Where(t => t != 0).ToList();
+        var busy = firsts.Count == 0 || lasts.Count == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(firsts.Min(), lasts.Max());
+        return new AuditWorkerTotals(all.Sum(w => w.Claims), all.Sum(w => w.Cases), all.Sum(w => w.Rejected), all.Sum(w => w.AlreadyPublished),
+            busy < TimeSpan.Zero ? TimeSpan.Zero : busy);
+    }
 
     public override string ToString() =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture,

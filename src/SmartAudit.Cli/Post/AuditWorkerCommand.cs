@@ -1,0 +1,131 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SmartAudit.Cli.Kafka;
+using SmartAudit.Core.Audit;
+using SmartAudit.Core.History;
+using SmartAudit.Core.Rules;
+using SmartAudit.Kafka;
+using SmartAudit.Kafka.Post;
+
+namespace SmartAudit.Cli.Post;
+
+/// <summary>
+/// <c>smartaudit audit-worker</c>: the POST-stage batch audit as a process of its own. Consumes settled
+/// claims in a consumer group, audits them with the POST rules, publishes cases and rejected claims,
+/// puts every decision on record in the decisions topic, and commits offsets only after its output is
+/// acknowledged. Run more of them (same group) to scale; stop with Ctrl+C or SIGTERM.
+/// </summary>
+internal sealed class AuditWorkerCommand : Command
+{
+    public override string Group => "audit-worker";
+
+    public override string Name => string.Empty;
+
+    public override string Arguments => "[--bootstrap <servers>] [--rules <dir>] [--group <id>] [--instances N] [--batch N] [--spool <dir>] [--until-idle <seconds>]";
+
+    public override string Summary => "POST-stage batch audit: consume settled claims in a consumer group, publish flagged cases.";
+
+    public override string Details => $"""
+        --rules       the rule set (folder or bundle; default: rules).
+        --group       consumer group (default smartaudit-post-audit); workers of one group split the partitions.
+        --instances   workers in this process, each a member of the group (default 1).
+        --batch       claims per batch: audited, published, acknowledged, then committed (default 500).
+        --spool       decision log spool folder, one per process (default var/audit-worker-spool).
+        --until-idle  exit once no claim has arrived for this many seconds (batch runs, benchmarks), and
+                      print the throughput; without it the worker runs until stopped.
+        {KafkaSettings.Usage}
+        Topics (AuditWorker__ClaimsTopic, AuditWorker__CasesTopic, AuditWorker__RejectedTopic) default to
+        smartaudit.claims.v1, smartaudit.cases.v1 and smartaudit.claims-rejected.v1; create them first, the
+        cases and rejected topics with at least as many partitions as the claims topic.
+
+        """;
+
+    public override int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    {
+        string? bootstrap = null;
+        var rulesPath = "rules";
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            [$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.SpoolPath)}"] = "var/audit-worker-spool",
+        };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var hasValue = i + 1 < args.Count;
+            switch (args[i])
+            {
+                case "--bootstrap" when hasValue: bootstrap = args[++i]; break;
+                case "--rules" when hasValue: rulesPath = args[++i]; break;
+                case "--group" when hasValue: settings["AuditWorker:GroupId"] = args[++i]; break;
+                case "--spool" when hasValue: settings["Kafka:SpoolPath"] = args[++i]; break;
+                case "--instances" when hasValue && IsCount(args[i + 1]): settings["AuditWorker:Instances"] = args[++i]; break;
+                case "--batch" when hasValue && IsCount(args[i + 1]): settings["AuditWorker:BatchSize"] = args[++i]; break;
+                case "--until-idle" when hasValue && IsCount(args[i + 1]):
+                    settings["AuditWorker:StopWhenIdle"] = TimeSpan.FromSeconds(int.Parse(args[++i], CultureInfo.InvariantCulture)).ToString("c", CultureInfo.InvariantCulture);
+                    break;
+                default: return UsageError(stderr, $"unexpected '{args[i]}'");
+            }
+        }
+
+        var kafka = KafkaSettings.Load(bootstrap, stderr);
+        if (kafka is null)
+        {
+            return ExitCodes.Usage;
+        }
+
+        settings["Kafka:BootstrapServers"] = kafka.BootstrapServers;
+        var loaded = LoadRuleSet(rulesPath, stderr);
+        if (loaded is null)
+        {
+            return ExitCodes.Problems;
+        }
+
+        using var host = Build(loaded.Value.RuleSet, settings);
+        var service = host.Services.GetRequiredService<AuditWorkerService>();
+        try
+        {
+            host.Run(); // until Ctrl+C, SIGTERM or --until-idle; disposes the host
+        }
+        catch (OptionsValidationException ex)
+        {
+            stderr.WriteLine($"{CommandLine.ToolName}: {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        foreach (var worker in service.Workers.Where(_ => service.Workers.Count > 1))
+        {
+            stdout.WriteLine($"{worker.Name}: {worker.Stats}");
+        }
+
+        stdout.WriteLine(AuditWorkerTotals.Of(service.Workers.Select(w => w.Stats)).ToString());
+        if (service.Failure is { } failure)
+        {
+            stderr.WriteLine($"{CommandLine.ToolName}: {failure.Message}");
+            return ExitCodes.Problems;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The worker's host: the rule set, the embedded history store, the Kafka decision log and the workers.</summary>
+    private static IHost Build(RuleSet ruleSet, Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory.GetCurrentDirectory() });
+        builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(settings);
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("SmartAudit", LogLevel.Information);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new ActiveRuleSet(ruleSet));
+        builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations();
+        builder.Services.AddSingleton<IPatientHistoryStore>(sp => new InMemoryPatientHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value));
+        builder.Services.AddSingleton<Auditor>();
+        builder.Services.AddSingleton<DegradedReasons>();
+        builder.AddKafkaDecisionLog();
+        builder.AddKafkaAuditWorker();
+        return builder.Build();
+    }
+
+    private static bool IsCount(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0;
+}
