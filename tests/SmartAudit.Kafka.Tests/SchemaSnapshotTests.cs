@@ -1,5 +1,7 @@
 using System.Text.Json;
+using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Kafka.Post;
 
 namespace SmartAudit.Kafka.Tests;
 
@@ -26,6 +28,26 @@ public class SchemaSnapshotTests
         var json = DecisionJsonContext.ToUtf8(FeedbackRecord.From(Records.Feedback()));
 
         AssertMatchesSample(FeedbackRecord.SchemaV1, json);
+    }
+
+    [Fact]
+    public void CaseRecordV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var decision = Records.Decision() with { Action = AuditAction.Warn };
+        decision = decision with { Request = decision.Request with { Stage = Stage.Post } };
+
+        var json = PostJsonContext.ToUtf8(CaseRecord.From(decision, new ClaimSource("smartaudit.claims.v1", 3, 1234)));
+
+        AssertMatchesSample(CaseRecord.SchemaV1, json);
+    }
+
+    [Fact]
+    public void ClaimRejectedV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var record = new RejectedClaimRecord(RejectedClaimRecord.SchemaV1, new ClaimSource("smartaudit.claims.v1", 3, 1235), "C0002", "invalid claim",
+            ["patient: is missing"], Records.DecidedAt, """{"requestId":"C0002","stage":"STAGE_POST"}""");
+
+        AssertMatchesSample(RejectedClaimRecord.SchemaV1, PostJsonContext.ToUtf8(record));
     }
 
     [Fact]

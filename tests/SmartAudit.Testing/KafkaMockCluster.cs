@@ -7,6 +7,9 @@ namespace SmartAudit.Testing;
 /// librdkafka's built-in mock Kafka cluster, in process, on loopback ports: real Kafka protocol
 /// (idempotent produce, fetch, metadata), no broker to install. Brokers can be taken down and brought
 /// back to simulate an outage. Each instance is its own cluster, so tests do not share state.
+/// Limits to remember: a partition keeps about 5 MB and drops older records past it; transactions are
+/// accepted but not honoured (no transactional offsets, aborted records visible); offsets cannot be looked
+/// up by time.
 /// </summary>
 public sealed class KafkaMockCluster : IDisposable
 {

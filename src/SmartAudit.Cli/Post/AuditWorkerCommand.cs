@@ -51,6 +51,7 @@ internal sealed class AuditWorkerCommand : Command
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             [$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.SpoolPath)}"] = "var/audit-worker-spool",
+            [$"{AuditWorkerOptions.SectionName}:{nameof(AuditWorkerOptions.StopHostOnFailure)}"] = "true",
         };
         for (var i = 0; i < args.Count; i++)
         {

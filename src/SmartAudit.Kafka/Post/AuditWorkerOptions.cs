@@ -69,6 +69,13 @@ public sealed class AuditWorkerOptions
     public TimeSpan? StopWhenIdle { get; set; }
 
     /// <summary>
+    /// Whether a worker that fails (a topic missing, partitions that do not line up) stops the whole host.
+    /// Default false: in the server the gRPC service keeps answering, and the health check <c>audit-worker</c>
+    /// reports the failure as Degraded. <c>smartaudit audit-worker</c> sets it, and exits with an error.
+    /// </summary>
+    public bool StopHostOnFailure { get; set; }
+
+    /// <summary>
     /// Further librdkafka consumer properties by name (<c>AuditWorker:Consumer:session.timeout.ms=10000</c>). Default:
     /// none. Offsets are always committed by the worker, never automatically.
     /// </summary>

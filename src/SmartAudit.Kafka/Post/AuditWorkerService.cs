@@ -9,7 +9,9 @@ namespace SmartAudit.Kafka.Post;
 /// <summary>
 /// Runs <see cref="AuditWorkerOptions.Instances"/> audit workers in the host (the server, or
 /// <c>smartaudit audit-worker</c>) until it stops, or until they have been idle for
-/// <see cref="AuditWorkerOptions.StopWhenIdle"/>. A worker that cannot start (a topic missing) stops the host.
+/// <see cref="AuditWorkerOptions.StopWhenIdle"/>. A worker that fails (a topic missing) stops the others;
+/// it stops the host too only with <see cref="AuditWorkerOptions.StopHostOnFailure"/>, so that a server's
+/// gRPC service never goes down with its worker.
 /// </summary>
 public sealed partial class AuditWorkerService(
     IOptions<KafkaOptions> kafka,
@@ -58,7 +60,10 @@ public sealed partial class AuditWorkerService(
             Failure = ex;
             LogFailed(logger, ex);
             await idle.CancelAsync();
-            lifetime.StopApplication();
+            if (settings.StopHostOnFailure)
+            {
+                lifetime.StopApplication();
+            }
         }
 
         await watch;
@@ -86,7 +91,7 @@ public sealed partial class AuditWorkerService(
         }
     }
 
-    [LoggerMessage(EventId = 5109, Level = LogLevel.Critical, Message = "Audit worker failed; stopping")]
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Critical, Message = "Audit worker failed; the POST-stage audit has stopped")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
 
@@ -106,6 +111,24 @@ public static class AuditWorkerExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AuditWorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditWorkerService>());
+        builder.Services.AddHealthChecks().AddCheck<AuditWorkerHealthCheck>("audit-worker");
         return builder;
+    }
+}
+
+/// <summary>
+/// Health of the POST-stage audit: Degraded (with the reason) once the workers have failed, Healthy
+/// otherwise, with the claims audited so far. Never Unhealthy: the server's audit of requests is unaffected.
+/// </summary>
+internal sealed class AuditWorkerHealthCheck(AuditWorkerService service) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
+{
+    public Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
+        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var totals = AuditWorkerTotals.Of(service.Workers.Select(w => w.Stats));
+        var data = new Dictionary<string, object> { ["claims"] = totals.Claims, ["cases"] = totals.Cases, ["rejected"] = totals.Rejected };
+        return Task.FromResult(service.Failure is { } failure
+            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"POST-stage audit stopped: {failure.Message}", data: data)
+            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"POST-stage audit: {totals}", data));
     }
 }

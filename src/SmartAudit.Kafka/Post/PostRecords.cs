@@ -71,6 +71,7 @@ public sealed record RejectedClaimRecord(
 public sealed record ClaimSource(string Topic, int Partition, long Offset)
 {
     /// <summary>The record id of the worker's output for this claim: the same however often the claim is processed.</summary>
+    [JsonIgnore]
     public string RecordId => $"{Topic}:{Partition}:{Offset}";
 }
 

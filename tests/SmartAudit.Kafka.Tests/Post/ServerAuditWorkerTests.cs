@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SmartAudit.Kafka.Post;
 using SmartAudit.Testing;
 
@@ -38,6 +39,34 @@ public class ServerAuditWorkerTests
         {
             await host.DisposeAsync();
             spool.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Server_AuditWorkerWithoutItsTopics_KeepsAnsweringWithTheWorkerReportedDegraded()
+    {
+        await using var harness = new KafkaLogHarness(); // decisions and feedback topics only: no claims topic
+        var host = await AuditServerHost.StartAsync(
+        [
+            $"Kafka:BootstrapServers={harness.Cluster.BootstrapServers}",
+            $"Kafka:SpoolPath={harness.SpoolPath}",
+            "AuditWorker:Enabled=true",
+        ]);
+        try
+        {
+            var service = host.Services.GetRequiredService<AuditWorkerService>();
+            await ConsumedRecords.Eventually(() => service.Failure is not null, "the worker finds its topics missing");
+
+            var response = await host.Client.CheckAsync(WireOrders.Request("R-still-serving"));
+            var health = (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["audit-worker"];
+
+            Assert.Equal(Contracts.V1.Action.Pass, response.Action);
+            Assert.Equal(HealthStatus.Degraded, health.Status);
+            Assert.Contains("smartaudit.claims.v1 not found", health.Description, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.DisposeAsync();
         }
     }
 
