@@ -71,6 +71,13 @@ public sealed class KafkaMockCluster : IDisposable
     }
 
     /// <summary>
+    /// The next <paramref name="count"/> requests of the Kafka API <paramref name="apiKey"/> (0 Produce, 8 OffsetCommit, …)
+    /// are answered with <paramref name="error"/>, a Kafka protocol error code, whichever client sends them.
+    /// </summary>
+    public void FailNextRequests(short apiKey, int error, int count = 1) =>
+        RdKafka.rd_kafka_mock_push_request_errors_array(_cluster, apiKey, (nuint)count, [.. Enumerable.Repeat(error, count)]);
+
+    /// <summary>
     /// Every record on <paramref name="topic"/>, partition by partition in offset order: waits until the
     /// partitions hold at least <paramref name="atLeast"/> records (or <paramref name="timeout"/> passes),
     /// then reads each partition up to its high watermark, so a duplicate beyond the expected count is

@@ -149,12 +149,21 @@ public sealed partial class AuditWorker : IDisposable
     {
         var batch = _batch.ToArray();
         _batch.Clear();
-        foreach (var partition in batch.Select(r => r.Partition.Value).Distinct())
+        try
         {
-            if (!_published.ContainsKey(partition))
+            foreach (var partition in batch.Select(r => r.Partition.Value).Distinct())
             {
-                _published[partition] = Prepare(partition, batch.First(r => r.Partition.Value == partition).Offset);
+                if (!_published.ContainsKey(partition))
+                {
+                    _published[partition] = Prepare(partition, batch.First(r => r.Partition.Value == partition).Offset);
+                }
             }
+        }
+        catch (Exception ex) when (ex is KafkaException or TimeoutException)
+        {
+            LogPrepareFailed(_logger, Name, ex.Message);
+            await RetryAsync(batch);
+            return;
         }
 
         var failures = 0;
@@ -173,13 +182,21 @@ public sealed partial class AuditWorker : IDisposable
             }
 
             var topic = output.Kind == ClaimOutputKind.Case ? _options.CasesTopic : _options.RejectedTopic;
-            _producer.Produce(new TopicPartition(topic, record.Partition), output.ToMessage(), report =>
+            try
             {
-                if (report.Error.IsError)
+                _producer.Produce(new TopicPartition(topic, record.Partition), output.ToMessage(), report =>
                 {
-                    Interlocked.Increment(ref failures);
-                }
-            });
+                    if (report.Error.IsError)
+                    {
+                        Interlocked.Increment(ref failures);
+                    }
+                });
+            }
+            catch (ProduceException<string, byte[]>)
+            {
+                Interlocked.Increment(ref failures); // refused at once (e.g. librdkafka's queue full): the batch is processed again
+            }
+
             _ = output.Kind == ClaimOutputKind.Case ? cases++ : rejected++;
             await Step(WorkerStep.OutputProduced);
         }
@@ -410,6 +427,9 @@ public sealed partial class AuditWorker : IDisposable
 
     [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "{Worker}: stopped before the cluster acknowledged the output of a batch of {Claims} claims; not committed, the next owner publishes what is missing")]
     private static partial void LogAbandoned(ILogger logger, string worker, int claims);
+
+    [LoggerMessage(EventId = 5110, Level = LogLevel.Warning, Message = "{Worker}: could not read the committed offsets or the published output ({Reason}); the batch is processed again")]
+    private static partial void LogPrepareFailed(ILogger logger, string worker, string reason);
 
     [LoggerMessage(EventId = 5107, Level = LogLevel.Information, Message = "{Worker}: stopped; {Stats}")]
     private static partial void LogStopped(ILogger logger, string worker, string stats);
