@@ -19,6 +19,7 @@ internal static class CommandLine
         new PackCommand(),
         new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
         new Claims.GenerateClaimsCommand(),
+        new Knowledge.GenerateCatalogueCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

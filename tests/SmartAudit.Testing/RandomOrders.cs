@@ -45,7 +45,10 @@ public static class RandomOrders
                     inpatient ? date.AddDays(-random.Next(1, 10)) : date, inpatient ? date : null, [diagnosis]);
                 var lines = Enumerable.Range(0, random.Next(0, 4)).Select(_ =>
                 {
-                    var item = historyItems[random.Next(historyItems.Length)];
+                    // Half the earlier lines repeat an item of this request: supplies that may still last.
+                    var item = random.Next(2) == 0 && request.Lines.Count > 0
+                        ? ruleSet.Knowledge.Lookup(request.Lines[random.Next(request.Lines.Count)].ItemCode)
+                        : historyItems[random.Next(historyItems.Length)];
                     return new HistoryLine(id, hospital, item.Code, item.Ingredient, date, 1 + random.Next(2), random.Next(0, 45));
                 }).ToList();
                 history = HistoryTrimming.Merge(history, new HistoryEntry(request.Patient.Id, encounter, lines), options);
@@ -62,6 +65,8 @@ public static class RandomOrders
         var random = new Random(seed);
         var items = ruleSet.Knowledge.Items.OrderBy(i => i.Code, StringComparer.Ordinal).ToArray();
         var restricted = items.Where(i => i.Tables != 0).ToArray();
+        var byIngredient = items.Where(i => i.Ingredient.Length > 0).GroupBy(i => i.Ingredient, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var requests = new List<AuditRequest>(count);
         for (var n = 0; n < count; n++)
         {
@@ -91,6 +96,11 @@ public static class RandomOrders
                     // Pairs that may not be charged together mostly meet on the same day.
                     var partner = item.ExclusivePartners.Keys.Order(StringComparer.Ordinal).ElementAt(random.Next(item.ExclusivePartners.Count));
                     lines.Add(Line(random, ++l, ruleSet.Knowledge.Lookup(partner), date, encounter.HospitalLevel));
+                }
+                else if (item is { HasContraindications: true } && random.Next(2) == 0 && l + 1 < lineCount)
+                {
+                    var ingredient = item.Contraindications.Keys.Order(StringComparer.Ordinal).ElementAt(random.Next(item.Contraindications.Count));
+                    lines.Add(Line(random, ++l, byIngredient[ingredient], date, encounter.HospitalLevel));
                 }
             }
 
