@@ -20,7 +20,12 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, TimeProvider 
     /// </param>
     public Decision Audit(AuditRequest request, IReadOnlyList<string> degradedReasons, long startedTimestamp)
     {
-        var ruleSet = Rules.Current;
+        var (ruleSet, ruleSetReason) = Rules.Snapshot();
+        if (ruleSetReason is not null)
+        {
+            degradedReasons = [.. degradedReasons, ruleSetReason];
+        }
+
         var result = AuditEngine.Evaluate(ruleSet, request);
         var micros = (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMicroseconds;
         var decision = DecisionMaker.Decide(request, ruleSet, result, degradedReasons, micros, clock.GetUtcNow());
