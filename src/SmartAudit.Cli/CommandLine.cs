@@ -17,6 +17,10 @@ internal static class CommandLine
         new TestCommand(),
         new DiffCommand(),
         new PackCommand(),
+        new Store.PublishCommand(),
+        new Store.ActivateCommand(),
+        new Store.RollbackCommand(),
+        new Store.ListCommand(),
         new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
         new Claims.GenerateClaimsCommand(),
     ];
