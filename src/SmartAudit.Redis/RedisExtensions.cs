@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
+using SmartAudit.Redis.History;
 using SmartAudit.Redis.Rules;
 using StackExchange.Redis;
 
@@ -36,6 +38,25 @@ public static class RedisExtensions
         builder.Services.AddSingleton(sp => sp.GetRequiredService<RuleSetLoader>().LoadAtStart(() => rulesFolder(sp)));
         builder.Services.AddHostedService<RuleSetWatcher>();
         builder.Services.AddHealthChecks().AddCheck<RuleSetStoreHealthCheck>("rule-set-store");
+        return builder;
+    }
+
+    /// <summary>
+    /// The patient history in Redis (sections <c>Redis</c> and <c>History</c>) as the host's
+    /// <see cref="IPatientHistoryStore"/>, on the same multiplexer as the rule sets. Call it before the
+    /// embedded history store is added (that one is added only if no store is registered yet).
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisHistoryStore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRedisConnection();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<HistoryOptions>()
+            .BindConfiguration(HistoryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RedisPatientHistoryStore>();
+        builder.Services.AddSingleton<IPatientHistoryStore>(sp => sp.GetRequiredService<RedisPatientHistoryStore>());
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using StackExchange.Redis;
 
 namespace SmartAudit.Redis;
@@ -30,6 +32,23 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>List: content hashes activated in the environment, newest first (the head is the active one).</summary>
     public RedisKey Activations(string environment) => Rules + "env:" + environment + ":activations";
+
+    /// <summary>
+    /// Hash: one patient's history, two fields per encounter (<c>e:&lt;id&gt;</c> the entry, <c>n:&lt;id&gt;</c>
+    /// its line count). The patient id is not in the key: the key names a SHA-256 of it, so key listings
+    /// and slow logs carry no patient identifiers.
+    /// </summary>
+    public RedisKey History(string patientId) => Prefix + "history:{" + PatientTag(patientId) + "}";
+
+    /// <summary>Sorted set: the patient's encounter ids by date (day number), for trimming.</summary>
+    public RedisKey HistoryOrder(string patientId) => Prefix + "history:{" + PatientTag(patientId) + "}:order";
+
+    private static string PatientTag(string patientId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(patientId), hash);
+        return Convert.ToHexStringLower(hash[..16]);
+    }
 
     /// <summary>Channel: the new active content hash, published on every activation and rollback.</summary>
     public RedisChannel Activated(string environment) => RedisChannel.Literal(Prefix + "rules:activated:" + environment);

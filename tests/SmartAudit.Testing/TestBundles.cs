@@ -37,6 +37,45 @@ public static class TestBundles
         return (bundle, bundle.ToBytes());
     }
 
+    /// <summary>
+    /// The shipped rules plus one rule that reads the patient history (T-FREQ-001: a third visit within 30
+    /// days warns), so that requests at every stage read the history store.
+    /// </summary>
+    public static (RuleSetBundle Bundle, byte[] Bytes) WithHistoryRule(string semanticVersion)
+    {
+        var source = WithVersion(ShippedRules.Source, semanticVersion);
+        source = new RuleSetSource([.. source.Files, new SourceFile("workflows/frequent-visits.json", FrequentVisitsRule)]);
+        var compilation = RuleSetCompiler.Compile(source);
+        var ruleSet = compilation.RuleSet ?? throw new InvalidOperationException(string.Join('\n', compilation.Problems));
+        var bundle = RuleSetBundle.Pack(source, ruleSet, "auditor-1", PackedAt);
+        return (bundle, bundle.ToBytes());
+    }
+
+    public const string FrequentVisitsRuleId = "T-FREQ-001";
+
+    private const string FrequentVisitsRule = """
+        {
+          "WorkflowName": "frequent-visits",
+          "Rules": [
+            {
+              "RuleName": "T-FREQ-001",
+              "Description": "test: a third visit within 30 days",
+              "RuleExpressionType": "LambdaExpression",
+              "Expression": "ctx.History.VisitsWithin(30) >= 3",
+              "Properties": {
+                "category": "FREQUENT_VISITS",
+                "scope": "encounter",
+                "severity": { "PRE": "WARN", "MID": "WARN", "POST": "WARN" },
+                "certainty": "CERTAIN",
+                "mode": "active",
+                "effectiveFrom": "2020-01-01",
+                "message": { "zh": "30天内第3次就诊", "en": "third visit within 30 days" }
+              }
+            }
+          ]
+        }
+        """;
+
     private static RuleSetSource WithVersion(RuleSetSource source, string semanticVersion)
     {
         var manifest = source.Find(RuleSetSource.ManifestPath) ?? throw new InvalidOperationException("no manifest");

@@ -68,9 +68,9 @@ internal sealed partial class RuleSetLoader
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            _status.Unreachable(Brief(ex), _clock.GetUtcNow());
+            _status.Unreachable(RedisErrors.Brief(ex), _clock.GetUtcNow());
             reason = "Redis unreachable at start-up";
-            LogUnreachableAtStart(_logger, Brief(ex));
+            LogUnreachableAtStart(_logger, RedisErrors.Brief(ex));
         }
 
         if (_cache.TryRead() is { } cached)
@@ -144,9 +144,9 @@ internal sealed partial class RuleSetLoader
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            if (_status.Unreachable(Brief(ex), _clock.GetUtcNow()))
+            if (_status.Unreachable(RedisErrors.Brief(ex), _clock.GetUtcNow()))
             {
-                LogUnreachable(_logger, Brief(ex));
+                LogUnreachable(_logger, RedisErrors.Brief(ex));
             }
         }
     }
@@ -210,14 +210,6 @@ internal sealed partial class RuleSetLoader
         {
             LogCacheUnusable(_logger, _cache.FilePath, ex.Message);
         }
-    }
-
-    /// <summary>The client's error without its long diagnostic tail (counters, thread-pool figures).</summary>
-    internal static string Brief(Exception ex)
-    {
-        var message = ex.Message;
-        var tail = message.IndexOf("; ", StringComparison.Ordinal);
-        return tail < 0 ? message : message[..tail];
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule set {Id} {Version} loaded from Redis (environment {Environment}, {RuleCount} rules)")]

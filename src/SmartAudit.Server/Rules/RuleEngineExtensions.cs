@@ -29,7 +29,9 @@ internal static partial class RuleEngineExtensions
         if (builder.IsRedisConfigured())
         {
             // Published rule sets from Redis, reloaded on activation; the folder only as an allowed fallback.
+            // Patient history in Redis too, shared by every instance.
             builder.AddRedisRuleSets(RulesFolder);
+            builder.AddRedisHistoryStore();
         }
         else
         {
