@@ -44,7 +44,7 @@ public static class TestBundles
     public static (RuleSetBundle Bundle, byte[] Bytes) WithHistoryRule(string semanticVersion)
     {
         var source = WithVersion(ShippedRules.Source, semanticVersion);
-        source = new RuleSetSource([.. source.Files, new SourceFile("workflows/frequent-visits.json", FrequentVisitsRule)]);
+        source = new RuleSetSource([.. source.Files, new SourceFile("workflows/test-frequent-visits.json", FrequentVisitsRule)]);
         var compilation = RuleSetCompiler.Compile(source);
         var ruleSet = compilation.RuleSet ?? throw new InvalidOperationException(string.Join('\n', compilation.Problems));
         var bundle = RuleSetBundle.Pack(source, ruleSet, "auditor-1", PackedAt);
