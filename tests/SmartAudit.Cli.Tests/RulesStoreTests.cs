@@ -101,7 +101,7 @@ public sealed class RulesStoreTests : IAsyncLifetime
         Store("publish", Bundle("1.0.0").Path);
         using var changed = new TempRuleSetFolder();
         changed.Write("ruleset.json", System.Text.RegularExpressions.Regex.Replace(changed.Read("ruleset.json"), "\"version\"\\s*:\\s*\"[^\"]*\"", "\"version\": \"1.0.0\""));
-        changed.Replace("ruleset.json", "First SmartAudit rule set", "Changed SmartAudit rule set");
+        changed.Replace("ruleset.json", "\"description\": \"", "\"description\": \"Changed: ");
         var path = Path.Combine(_folder, "changed.ruleset.json.gz");
         Assert.Equal(ExitCodes.Success, Cli.Run("rules", "pack", changed.Path, "--out", path).ExitCode);
 
