@@ -25,7 +25,12 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
     public async ValueTask<Decision> AuditAsync(AuditRequest request, IReadOnlyList<string> degradedReasons, long startedTimestamp,
         CancellationToken cancellationToken)
     {
-        var ruleSet = Rules.Current;
+        var (ruleSet, ruleSetReason) = Rules.Snapshot();
+        if (ruleSetReason is not null)
+        {
+            degradedReasons = [.. degradedReasons, ruleSetReason];
+        }
+
         var patientHistory = PatientHistory.Empty;
         string? historyUnavailable = null;
         if (ruleSet.UsesHistory(request.Stage, request.Encounter.Kind))
