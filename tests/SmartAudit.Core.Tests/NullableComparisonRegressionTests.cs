@@ -72,6 +72,7 @@ public class NullableComparisonRegressionTests
     {
         var predicate = new RuleExpressionParser(RuleSetCompiler.CreateSettings()).Compile<bool>(expression, RuleSetCompiler.ParametersFor(RuleScope.Line));
         var request = Orders.Request(Stage.Pre, Orders.Patient(ageYears: ageYears), null, line);
-        return predicate([new RequestFacts(request), new LineFacts(line, 0, item, request.Patient.BirthDate)]);
+        var ctx = new RequestFacts(request);
+        return predicate([ctx, new LineFacts(line, 0, item, ctx)]);
     }
 }

@@ -45,11 +45,10 @@ public sealed class PlainRulesEngineBaseline
     }
 
     /// <summary>What fired, as (rule, lines, severity, silent), in no particular order.</summary>
-    public async Task<List<FindingKey>> EvaluateAsync(AuditRequest request)
+    public async Task<List<FindingKey>> EvaluateAsync(AuditRequest request, Core.History.PatientHistory? history = null)
     {
         var found = new List<FindingKey>();
-        var ctx = new RequestFacts(request);
-        var lines = request.Lines.Select((l, i) => new LineFacts(l, i, _ruleSet.Knowledge.Lookup(l.ItemCode), request.Patient.BirthDate)).ToArray();
+        var (ctx, lines) = AuditEngine.Facts(_ruleSet, request, history);
         var context = new RuleParameter(RuleSetCompiler.ContextName, ctx);
 
         if (_workflows.Contains(WorkflowName(request.Stage, RuleScope.Line)))

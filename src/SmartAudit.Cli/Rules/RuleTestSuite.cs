@@ -2,12 +2,15 @@ using System.Text.Json;
 using Google.Protobuf;
 using SmartAudit.Contracts.Mapping;
 using SmartAudit.Contracts.V1;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 
 namespace SmartAudit.Cli.Rules;
 
 /// <summary>One example an auditor wrote for a rule: a request, and what that rule must find in it.</summary>
-internal sealed record RuleTestCase(string File, string Name, string RuleId, CheckRequest Request, IReadOnlyList<ExpectedFinding> Expected);
+/// <remarks><see cref="History"/>: earlier settled requests of the same patient, recorded before the case runs.</remarks>
+internal sealed record RuleTestCase(string File, string Name, string RuleId, CheckRequest Request, IReadOnlyList<ExpectedFinding> Expected,
+    IReadOnlyList<CheckRequest> History);
 
 /// <summary>A finding a case expects: the rule, the lines it names, and (when given) its severity.</summary>
 internal sealed record ExpectedFinding(string RuleId, IReadOnlyList<string> LineIds, string? Severity)
@@ -22,7 +25,9 @@ internal sealed record RuleTestResult(RuleTestCase Case, bool Passed, IReadOnlyL
 /// <summary>
 /// Rule tests as data: every <c>tests/*.json</c> file beside the rules holds cases, each a request in the
 /// contract's JSON form, the rule under test, and exactly the findings that rule must produce (an empty
-/// list: it must stay silent). Requests go through the same validation and mapping as the server's.
+/// list: it must stay silent). A case may give the patient's earlier encounters as <c>history</c>, a list of
+/// requests in the same form, recorded as settled before the case runs. Requests go through the same
+/// validation and mapping as the server's.
 /// </summary>
 internal static class RuleTestSuite
 {
@@ -79,7 +84,21 @@ internal static class RuleTestSuite
             return new RuleTestResult(testCase, false, [], $"the request is invalid: {reasons}");
         }
 
-        var actual = AuditEngine.Evaluate(ruleSet, request).Findings
+        var history = PatientHistory.Empty;
+        var options = new HistoryOptions();
+        foreach (var earlier in testCase.History)
+        {
+            var mapped = mapper.TryMap(earlier, out var historyViolations);
+            if (mapped is null)
+            {
+                var reasons = string.Join("; ", historyViolations.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
+                return new RuleTestResult(testCase, false, [], $"a history request ({earlier.RequestId}) is invalid: {reasons}");
+            }
+
+            history = HistoryTrimming.Merge(history, HistoryEntry.From(mapped, ruleSet.Knowledge), options);
+        }
+
+        var actual = AuditEngine.Evaluate(ruleSet, request, history, null).Findings
             .Where(f => f.RuleId == testCase.RuleId)
             .Select(f => new ExpectedFinding(f.RuleId, f.LineIds, f.Severity.ToString().ToUpperInvariant()))
             .ToList();
@@ -102,6 +121,9 @@ internal static class RuleTestSuite
             throw new FormatException($"expect names another rule than '{rule}': a case tests one rule");
         }
 
-        return new RuleTestCase(path, name, rule, request, expected);
+        var history = element.TryGetProperty("history", out var earlier)
+            ? earlier.EnumerateArray().Select(e => Parser.Parse<CheckRequest>(e.GetRawText())).ToList()
+            : [];
+        return new RuleTestCase(path, name, rule, request, expected, history);
     }
 }

@@ -26,6 +26,7 @@ public sealed class CheckRequestMapper(RequestLimits limits)
     private const int MaxCodeLength = 64;
     private const int MaxDiagnoses = 50;
     private const int MaxDaysOfSupply = 366;
+    private const int MaxModifiers = 8;
 
     private readonly TimeSpan _offset = limits.UtcOffset;
 
@@ -243,10 +244,22 @@ public sealed class CheckRequestMapper(RequestLimits limits)
                 orderedAt = line.OrderedAt.ToDateTimeOffset().ToOffset(_offset);
             }
 
+            if (line.Modifiers.Count > MaxModifiers)
+            {
+                LineBad("modifiers", $"has {line.Modifiers.Count} entries; at most {MaxModifiers}");
+            }
+            else if (line.Modifiers.Any(m => m.Length is 0 or > 16))
+            {
+                LineBad("modifiers", "each modifier is 1 to 16 characters");
+            }
+
             if (before == 0)
             {
                 result.Add(new OrderLine(line.LineId, line.ItemCode, kind, line.Name, line.Quantity, line.UnitPriceFen, line.AmountFen,
-                    line.DailyDose, line.DaysOfSupply, orderedAt, DateOnly.FromDateTime(orderedAt.DateTime)));
+                    line.DailyDose, line.DaysOfSupply, orderedAt, DateOnly.FromDateTime(orderedAt.DateTime))
+                {
+                    Modifiers = line.Modifiers.Count == 0 ? [] : [.. line.Modifiers],
+                });
             }
         }
 

@@ -81,4 +81,11 @@ public sealed record OrderLine(
     double DailyDose,
     int DaysOfSupply,
     DateTimeOffset OrderedAt,
-    DateOnly ServiceDate);
+    DateOnly ServiceDate)
+{
+    /// <summary>
+    /// Codes the HIS attached to the line, such as a modifier documenting why a normally exclusive pair is
+    /// charged together this time. Empty for most lines.
+    /// </summary>
+    public IReadOnlyList<string> Modifiers { get; init; } = [];
+}

@@ -1,14 +1,17 @@
 using System.Diagnostics;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 
 namespace SmartAudit.Core.Audit;
 
 /// <summary>
-/// One request's path through the core: take the active rule set once, evaluate, decide, put the decision
-/// on record. Validation and mapping happen before (in the host); the decision log never blocks.
+/// One request's path through the core: take the active rule set once, read the patient's history (one
+/// round trip, only when a rule that applies needs it), evaluate, add a settled request to the history,
+/// decide, put the decision on record. Validation and mapping happen before (in the host); the decision log
+/// never blocks; a history store that cannot answer degrades the answer, it never fails it.
 /// </summary>
-public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, TimeProvider clock)
+public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHistoryStore history, TimeProvider clock)
 {
     public ActiveRuleSet Rules { get; } = rules;
 
@@ -18,13 +21,56 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, TimeProvider 
     /// <see cref="Stopwatch.GetTimestamp"/> when the host received the request, so that the reported time
     /// covers validation and mapping too.
     /// </param>
-    public Decision Audit(AuditRequest request, IReadOnlyList<string> degradedReasons, long startedTimestamp)
+    /// <param name="cancellationToken">The caller went away.</param>
+    public async ValueTask<Decision> AuditAsync(AuditRequest request, IReadOnlyList<string> degradedReasons, long startedTimestamp,
+        CancellationToken cancellationToken)
     {
         var ruleSet = Rules.Current;
-        var result = AuditEngine.Evaluate(ruleSet, request);
+        var patientHistory = PatientHistory.Empty;
+        string? historyUnavailable = null;
+        if (ruleSet.UsesHistory(request.Stage, request.Encounter.Kind))
+        {
+            try
+            {
+                patientHistory = await history.GetAsync(request.Patient.Id, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HistoryUnavailableException ex)
+            {
+                historyUnavailable = ex.Message;
+            }
+        }
+
+        var result = AuditEngine.Evaluate(ruleSet, request, patientHistory, historyUnavailable);
+        if (await RecordAsync(request, ruleSet, cancellationToken).ConfigureAwait(false) is { } notRecorded)
+        {
+            degradedReasons = [.. degradedReasons, notRecorded];
+        }
+
         var micros = (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMicroseconds;
         var decision = DecisionMaker.Decide(request, ruleSet, result, degradedReasons, micros, clock.GetUtcNow());
         log.Append(decision);
         return decision;
+    }
+
+    /// <summary>
+    /// Settled requests (MID: during the stay and at settlement; POST: settled claims) become the patient's
+    /// history; a PRE order may still be changed, so it does not. Returns why recording failed, or null.
+    /// </summary>
+    private async ValueTask<string?> RecordAsync(AuditRequest request, RuleSet ruleSet, CancellationToken cancellationToken)
+    {
+        if (request.Stage == Stage.Pre)
+        {
+            return null;
+        }
+
+        try
+        {
+            await history.RecordAsync(HistoryEntry.From(request, ruleSet.Knowledge), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            return $"patient history not updated with this encounter ({ex.Message})";
+        }
     }
 }

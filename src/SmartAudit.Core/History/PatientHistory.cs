@@ -1,4 +1,5 @@
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.Knowledge;
 
 namespace SmartAudit.Core.History;
 
@@ -54,4 +55,36 @@ public sealed class PatientHistory
     public IReadOnlyList<HistoryLine> Lines { get; }
 
     public bool IsEmpty => Encounters.Count == 0 && Lines.Count == 0;
+}
+
+/// <summary>What one settled request adds to its patient's history.</summary>
+public sealed record HistoryEntry(string PatientId, HistoryEncounter Encounter, IReadOnlyList<HistoryLine> Lines)
+{
+    /// <summary>
+    /// The entry for <paramref name="request"/>: its encounter, and its lines with each item's ingredient
+    /// from the knowledge base (so that a later prescription of another brand of the same ingredient is seen).
+    /// </summary>
+    public static HistoryEntry From(AuditRequest request, KnowledgeBase knowledge)
+    {
+        var encounter = request.Encounter;
+        var firstService = DateOnly.MaxValue;
+        var lines = new HistoryLine[request.Lines.Count];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = request.Lines[i];
+            if (line.ServiceDate < firstService)
+            {
+                firstService = line.ServiceDate;
+            }
+
+            lines[i] = new HistoryLine(encounter.Id, encounter.HospitalId, line.ItemCode, knowledge.Lookup(line.ItemCode).Ingredient,
+                line.ServiceDate, line.Quantity, line.DaysOfSupply);
+        }
+
+        var start = encounter.AdmissionDate ?? (firstService == DateOnly.MaxValue ? DateOnly.MinValue : firstService);
+        return new HistoryEntry(
+            request.Patient.Id,
+            new HistoryEncounter(encounter.Id, encounter.Kind, encounter.HospitalId, encounter.Department, start, encounter.DischargeDate, encounter.DiagnosisCodes),
+            lines);
+    }
 }

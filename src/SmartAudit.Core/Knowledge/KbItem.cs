@@ -51,6 +51,89 @@ public sealed class KbItem
     /// <summary>超量: the maximum days of supply in one prescription.</summary>
     public int? MaxDaysOfSupply { get; internal set; }
 
+    /// <summary>限新生儿: the youngest age in days at which the item is paid (e.g. 29: not for newborns).</summary>
+    public int? MinAgeDays { get; internal set; }
+
+    /// <summary>限新生儿: the oldest age in days at which the item is paid (e.g. 28: newborns only).</summary>
+    public int? MaxAgeDays { get; internal set; }
+
+    /// <summary>限专科: the department codes (or code prefixes) allowed to order the item; empty when unrestricted.</summary>
+    public IReadOnlyList<string> Departments { get; internal set; } = [];
+
+    /// <summary><see cref="Departments"/> as one text for messages, e.g. "A07|A04.02".</summary>
+    public string DepartmentText => string.Join('|', Departments);
+
+    /// <summary>限适应症: ICD-10 code prefixes the catalogue pays the item for; empty when unrestricted.</summary>
+    public IReadOnlyList<string> IndicationPrefixes { get; internal set; } = [];
+
+    /// <summary>The payment restriction in the catalogue's words, e.g. "限2型糖尿病".</summary>
+    public string IndicationText { get; internal set; } = string.Empty;
+
+    /// <summary>The payment restriction in English, falling back to the ICD prefixes.</summary>
+    public string IndicationTextEn { get; internal set; } = string.Empty;
+
+    /// <summary>超量: the maximum days of supply for a patient with a registered chronic condition (慢性病), outpatient.</summary>
+    public int? MaxDaysChronic { get; internal set; }
+
+    /// <summary>The active ingredient (通用名) code: two products with the same ingredient duplicate each other.</summary>
+    public string Ingredient { get; internal set; } = string.Empty;
+
+    /// <summary>频次: the most units that may be charged on one day.</summary>
+    public double? MaxPerDay { get; internal set; }
+
+    /// <summary>频次: the most units that may be charged within <see cref="PeriodDays"/> days.</summary>
+    public double? MaxPerPeriod { get; internal set; }
+
+    /// <summary>The length in days of the period <see cref="MaxPerPeriod"/> counts over.</summary>
+    public int? PeriodDays { get; internal set; }
+
+    /// <summary>按日收费: "bed" for bed-days, "nursing" for nursing-days; empty for other items.</summary>
+    public string PerDiemUnit { get; internal set; } = string.Empty;
+
+    /// <summary>True when the item is charged per day of stay (a bed-day or a nursing-day).</summary>
+    public bool IsPerDiem => PerDiemUnit.Length > 0;
+
+    /// <summary>Ingredients this item's ingredient must not be combined with (配伍禁忌), with the reason.</summary>
+    internal IReadOnlyDictionary<string, ItemRelation> Contraindications { get; set; } = ItemRelation.NoneByKey;
+
+    /// <summary>Items that must not be charged together with this one (互斥 / 分解收费), by item code.</summary>
+    internal IReadOnlyDictionary<string, ItemRelation> ExclusivePartners { get; set; } = ItemRelation.NoneByKey;
+
+    /// <summary>True when the item takes part in any pair relation (the engine pairs only such lines).</summary>
+    public bool HasContraindications => Contraindications.Count > 0;
+
+    public bool HasExclusivePartners => ExclusivePartners.Count > 0;
+
+    /// <summary>Whether a patient in <paramref name="department"/> may be given the item (prefix match on department codes).</summary>
+    public bool DepartmentAllows(string department)
+    {
+        if (Departments.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var allowed in Departments)
+        {
+            if (department.StartsWith(allowed, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The contraindication between this item's ingredient and <paramref name="other"/>'s, or <see cref="ItemRelation.None"/>.</summary>
+    public ItemRelation ContraindicationWith(KbItem other) => ContraindicationWithIngredient(other.Ingredient);
+
+    /// <summary>The contraindication between this item's ingredient and <paramref name="ingredient"/>, or <see cref="ItemRelation.None"/>.</summary>
+    public ItemRelation ContraindicationWithIngredient(string ingredient) =>
+        ingredient.Length > 0 && Contraindications.TryGetValue(ingredient, out var relation) ? relation : ItemRelation.None;
+
+    /// <summary>The exclusive-pair relation between this item and <paramref name="other"/>, or <see cref="ItemRelation.None"/>.</summary>
+    public ItemRelation ExclusiveWith(KbItem other) =>
+        other.Code.Length > 0 && ExclusivePartners.TryGetValue(other.Code, out var relation) ? relation : ItemRelation.None;
+
     /// <summary>True when the price table caps this item's unit price.</summary>
     public bool HasPriceCap => _priceCapFen is not null;
 

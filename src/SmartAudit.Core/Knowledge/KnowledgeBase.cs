@@ -12,10 +12,11 @@ public sealed class KnowledgeBase
 {
     private readonly FrozenDictionary<string, KbItem> _items;
 
-    internal KnowledgeBase(FrozenDictionary<string, KbItem> items, IReadOnlyDictionary<string, int> tableRowCounts)
+    internal KnowledgeBase(FrozenDictionary<string, KbItem> items, IReadOnlyDictionary<string, int> tableRowCounts, IReadOnlyList<string> chronicPrefixes)
     {
         _items = items;
         TableRowCounts = tableRowCounts;
+        ChronicConditionPrefixes = chronicPrefixes;
     }
 
     public int ItemCount => _items.Count;
@@ -26,49 +27,94 @@ public sealed class KnowledgeBase
     /// <summary>Rows loaded per table name, for reports.</summary>
     public IReadOnlyDictionary<string, int> TableRowCounts { get; }
 
+    /// <summary>ICD-10 prefixes of the registered chronic conditions (门诊慢特病), from <c>kb/chronic-conditions.csv</c>.</summary>
+    public IReadOnlyList<string> ChronicConditionPrefixes { get; }
+
     /// <summary>The item with this code, or <see cref="KbItem.Unknown"/>.</summary>
     public KbItem Lookup(string code) => _items.TryGetValue(code, out var item) ? item : KbItem.Unknown;
 
     /// <summary>
-    /// Loads the catalogue (<c>kb/items.csv</c>) and every table file under <c>kb/</c>. Problems are added
-    /// to <paramref name="problems"/> with file and line; a table with problems is still loaded where its
+    /// Loads the catalogue (<c>kb/items.csv</c>) and every table file under <c>kb/</c>. A table may be split
+    /// over several files, <c>kb/&lt;table&gt;.csv</c> and <c>kb/&lt;table&gt;.&lt;part&gt;.csv</c> (the
+    /// generated national catalogue lives in <c>*.generated.csv</c> beside the hand-written rows). Problems are
+    /// added to <paramref name="problems"/> with file and line; a table with problems is still loaded where its
     /// rows are good, so that one run reports every problem.
     /// </summary>
     internal static KnowledgeBase Load(RuleSetSource source, List<RuleSetProblem> problems)
     {
         var items = new Dictionary<string, KbItem>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var catalogueFile = source.Find(KnowledgeTable.Catalogue.FileName);
-        if (catalogueFile is null)
+        var files = source.Files
+            .Where(f => f.Path.StartsWith(RuleSetSource.KnowledgeFolder, StringComparison.Ordinal) && f.Path.EndsWith(".csv", StringComparison.Ordinal))
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .GroupBy(f => TableName(f.Path), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        if (!files.TryGetValue(KnowledgeTable.Catalogue.Name, out var catalogue))
         {
             problems.Add(new RuleSetProblem(KnowledgeTable.Catalogue.FileName, null, null, "the item catalogue is missing"));
         }
         else
         {
-            counts[KnowledgeTable.Catalogue.Name] = LoadCatalogue(CsvTable.Parse(catalogueFile.Path, catalogueFile.Content), items, problems);
+            counts[KnowledgeTable.Catalogue.Name] = catalogue.Sum(f => LoadCatalogue(Parse(f), items, problems));
         }
 
-        foreach (var file in source.Files.Where(f => f.Path.StartsWith(RuleSetSource.KnowledgeFolder, StringComparison.Ordinal)
-                     && f.Path.EndsWith(".csv", StringComparison.Ordinal)))
+        foreach (var (name, tableFiles) in files)
         {
-            if (file.Path == KnowledgeTable.Catalogue.FileName)
+            if (name == KnowledgeTable.Catalogue.Name || KnowledgeRelations.Columns.ContainsKey(name))
             {
                 continue;
             }
 
-            var name = Path.GetFileNameWithoutExtension(file.Path);
             if (!KnowledgeTable.All.TryGetValue(name, out var table))
             {
-                problems.Add(new RuleSetProblem(file.Path, null, null,
-                    $"unknown table '{name}'; known tables: {string.Join(", ", KnowledgeTable.All.Keys)}"));
+                problems.Add(new RuleSetProblem(tableFiles[0].Path, null, null,
+                    $"unknown table '{name}'; known tables: {string.Join(", ", KnowledgeTable.All.Keys.Concat(KnowledgeRelations.Columns.Keys))}"));
                 continue;
             }
 
-            counts[name] = LoadTable(table, CsvTable.Parse(file.Path, file.Content), items, problems);
+            counts[name] = tableFiles.Sum(f => LoadTable(table, Parse(f), items, problems));
         }
 
-        return new KnowledgeBase(items.ToFrozenDictionary(StringComparer.Ordinal), counts);
+        // Relations last: they refer to items and ingredients loaded above.
+        var chronic = new List<string>();
+        foreach (var (name, columns) in KnowledgeRelations.Columns)
+        {
+            foreach (var file in files.GetValueOrDefault(name) ?? [])
+            {
+                var csv = Parse(file);
+                if (!HasColumns(name, columns, csv, problems))
+                {
+                    continue;
+                }
+
+                counts[name] = counts.GetValueOrDefault(name) + csv.Rows.Count;
+                switch (name)
+                {
+                    case KnowledgeRelations.Contraindications:
+                        KnowledgeRelations.LoadContraindications(csv, items, problems);
+                        break;
+                    case KnowledgeRelations.ExclusivePairs:
+                        KnowledgeRelations.LoadExclusivePairs(csv, items, problems);
+                        break;
+                    default:
+                        chronic.AddRange(KnowledgeRelations.LoadChronicConditions(csv, problems));
+                        break;
+                }
+            }
+        }
+
+        return new KnowledgeBase(items.ToFrozenDictionary(StringComparer.Ordinal), counts, chronic);
     }
+
+    /// <summary>The table a file under <c>kb/</c> belongs to: its name up to the first dot.</summary>
+    internal static string TableName(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name[..name.IndexOf('.', StringComparison.Ordinal)];
+    }
+
+    private static CsvTable Parse(SourceFile file) => CsvTable.Parse(file.Path, file.Content);
 
     private static int LoadCatalogue(CsvTable csv, Dictionary<string, KbItem> items, List<RuleSetProblem> problems)
     {
@@ -137,16 +183,19 @@ public sealed class KnowledgeBase
         return csv.Rows.Count;
     }
 
-    private static bool HasColumns(KnowledgeTable table, CsvTable csv, List<RuleSetProblem> problems)
+    private static bool HasColumns(KnowledgeTable table, CsvTable csv, List<RuleSetProblem> problems) =>
+        HasColumns(table.Name, table.Columns, csv, problems);
+
+    private static bool HasColumns(string table, IReadOnlyList<string> columns, CsvTable csv, List<RuleSetProblem> problems)
     {
-        var missing = table.Columns.Where(c => csv.ColumnIndex(c) < 0).ToList();
+        var missing = columns.Where(c => csv.ColumnIndex(c) < 0).ToList();
         if (missing.Count == 0)
         {
             return true;
         }
 
         problems.Add(new RuleSetProblem(csv.File, null, csv.HeaderLine,
-            $"missing column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (table '{table.Name}' needs {string.Join(", ", table.Columns)})"));
+            $"missing column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (table '{table}' needs {string.Join(", ", columns)})"));
         return false;
     }
 }

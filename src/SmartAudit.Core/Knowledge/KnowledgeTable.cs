@@ -50,11 +50,15 @@ public sealed class KnowledgeTable
         }),
         new(1, "age", ["item_code", "min_age_years", "max_age_years"], static (item, row) =>
         {
+            // Optional columns min_age_days / max_age_days restrict by age in days (newborns: the first 28 days).
             item.MinAgeYears = row.OptionalInt("min_age_years", out var e1);
             item.MaxAgeYears = row.OptionalInt("max_age_years", out var e2);
-            return e1 ?? e2 ?? (item.MinAgeYears is null && item.MaxAgeYears is null
-                ? "min_age_years and max_age_years are both empty"
-                : item.MinAgeYears > item.MaxAgeYears ? "min_age_years is above max_age_years" : null);
+            item.MinAgeDays = row.OptionalInt("min_age_days", out var e3);
+            item.MaxAgeDays = row.OptionalInt("max_age_days", out var e4);
+            return e1 ?? e2 ?? e3 ?? e4 ?? (item.MinAgeYears is null && item.MaxAgeYears is null && item.MinAgeDays is null && item.MaxAgeDays is null
+                ? "every age column is empty"
+                : item.MinAgeYears > item.MaxAgeYears ? "min_age_years is above max_age_years"
+                : item.MinAgeDays > item.MaxAgeDays ? "min_age_days is above max_age_days" : null);
         }),
         new(2, "level", ["item_code", "min_hospital_level"], static (item, row) =>
         {
@@ -63,12 +67,14 @@ public sealed class KnowledgeTable
         }),
         new(3, "dose", ["item_code", "max_daily_dose", "dose_unit", "max_days_of_supply"], static (item, row) =>
         {
+            // Optional column max_days_chronic: the longer limit for outpatients with a registered chronic condition.
             item.MaxDailyDose = row.OptionalDouble("max_daily_dose", out var e1);
             item.DoseUnit = row.Text("dose_unit");
             item.MaxDaysOfSupply = row.OptionalInt("max_days_of_supply", out var e2);
-            return e1 ?? e2 ?? (item.MaxDailyDose is null && item.MaxDaysOfSupply is null
-                ? "max_daily_dose and max_days_of_supply are both empty"
-                : null);
+            item.MaxDaysChronic = row.OptionalInt("max_days_chronic", out var e3);
+            return e1 ?? e2 ?? e3 ?? (item.MaxDailyDose is null && item.MaxDaysOfSupply is null && item.MaxDaysChronic is null
+                ? "max_daily_dose, max_days_of_supply and max_days_chronic are all empty"
+                : item.MaxDaysChronic < item.MaxDaysOfSupply ? "max_days_chronic is below max_days_of_supply" : null);
         }),
         new(4, "price", ["item_code", "cap_level1_fen", "cap_level2_fen", "cap_level3_fen"], static (item, row) =>
         {
@@ -77,6 +83,39 @@ public sealed class KnowledgeTable
             var l3 = row.OptionalLong("cap_level3_fen", out var e3);
             item.SetPriceCaps(l1, l2, l3);
             return e1 ?? e2 ?? e3;
+        }),
+        new(5, "department", ["item_code", "departments"], static (item, row) =>
+        {
+            item.Departments = row.List("departments");
+            return item.Departments.Count == 0 ? "column departments: list at least one department code (separate with |)" : null;
+        }),
+        new(6, "indication", ["item_code", "icd_prefixes", "restriction_zh"], static (item, row) =>
+        {
+            item.IndicationPrefixes = row.List("icd_prefixes");
+            item.IndicationText = row.Text("restriction_zh");
+            item.IndicationTextEn = row.Text("restriction_en");
+            return item.IndicationPrefixes.Count == 0 ? "column icd_prefixes: list at least one ICD-10 prefix (separate with |)"
+                : item.IndicationText.Length == 0 ? "column restriction_zh: the catalogue's wording of the restriction is needed for the message"
+                : null;
+        }),
+        new(7, "ingredient", ["item_code", "ingredient"], static (item, row) =>
+        {
+            item.Ingredient = row.Text("ingredient");
+            return item.Ingredient.Length == 0 ? "column ingredient is empty" : null;
+        }),
+        new(8, "frequency", ["item_code", "max_per_day", "max_per_period", "period_days"], static (item, row) =>
+        {
+            item.MaxPerDay = row.OptionalDouble("max_per_day", out var e1);
+            item.MaxPerPeriod = row.OptionalDouble("max_per_period", out var e2);
+            item.PeriodDays = row.OptionalInt("period_days", out var e3);
+            return e1 ?? e2 ?? e3 ?? (item.MaxPerDay is null && item.MaxPerPeriod is null ? "max_per_day and max_per_period are both empty"
+                : (item.MaxPerPeriod is null) != (item.PeriodDays is null) ? "max_per_period and period_days go together"
+                : item.PeriodDays == 0 ? "column period_days: must be 1 or more" : null);
+        }),
+        new(9, "per-diem", ["item_code", "unit"], static (item, row) =>
+        {
+            item.PerDiemUnit = row.Text("unit");
+            return item.PerDiemUnit is "bed" or "nursing" ? null : $"column unit: '{item.PerDiemUnit}' is not bed or nursing";
         }),
     }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
@@ -92,6 +131,10 @@ public sealed class KnowledgeTable
 internal readonly struct TableRowReader(CsvTable table, CsvRow row)
 {
     public string Text(string column) => row.Get(table.ColumnIndex(column));
+
+    /// <summary>A |-separated list, trimmed, without empty entries.</summary>
+    public string[] List(string column) =>
+        Text(column).Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     public int? OptionalInt(string column, out string? error)
     {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Core.History;
 
 namespace SmartAudit.Core.Rules;
 
@@ -20,16 +21,20 @@ public static class AuditEngine
     /// <summary>Lines up to this count are paired by a direct scan; longer requests are grouped by code.</summary>
     private const int DirectPairScanLimit = 32;
 
-    public static EngineResult Evaluate(RuleSet ruleSet, AuditRequest request)
+    /// <summary>Evaluates <paramref name="request"/> for a patient with no earlier history.</summary>
+    public static EngineResult Evaluate(RuleSet ruleSet, AuditRequest request) => Evaluate(ruleSet, request, PatientHistory.Empty, null);
+
+    /// <param name="ruleSet">The rule set, one snapshot for the whole request.</param>
+    /// <param name="request">A validated request.</param>
+    /// <param name="history">The patient's history as the store gave it; ignored when <paramref name="historyUnavailable"/> is set.</param>
+    /// <param name="historyUnavailable">
+    /// Why the history could not be read (null when it was): rules that ask for it are skipped, not fired,
+    /// and the reason is added to the result's degraded reasons once per rule.
+    /// </param>
+    public static EngineResult Evaluate(RuleSet ruleSet, AuditRequest request, PatientHistory history, string? historyUnavailable)
     {
         var index = ruleSet.IndexFor(request.Stage, request.Encounter.Kind);
-        var ctx = new RequestFacts(request);
-        var lines = new LineFacts[request.Lines.Count];
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = request.Lines[i];
-            lines[i] = new LineFacts(line, i, ruleSet.Knowledge.Lookup(line.ItemCode), request.Patient.BirthDate);
-        }
+        var (ctx, lines) = Facts(ruleSet, request, history, historyUnavailable);
 
         var evaluation = new Evaluation();
         EvaluateLineRules(index, ctx, lines, evaluation);
@@ -51,6 +56,21 @@ public static class AuditEngine
         }
 
         return new EngineResult(evaluation.Findings ?? [], evaluation.Degraded ?? []);
+    }
+
+    /// <summary>What expressions see of a request: the request's facts and one <see cref="LineFacts"/> per line.</summary>
+    internal static (RequestFacts Context, LineFacts[] Lines) Facts(RuleSet ruleSet, AuditRequest request, PatientHistory? history = null, string? historyUnavailable = null)
+    {
+        var ctx = new RequestFacts(request, ruleSet.Knowledge, history, historyUnavailable);
+        var lines = new LineFacts[request.Lines.Count];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = request.Lines[i];
+            lines[i] = new LineFacts(line, i, ruleSet.Knowledge.Lookup(line.ItemCode), ctx);
+        }
+
+        ctx.Attach(lines);
+        return (ctx, lines);
     }
 
     private static void EvaluateLineRules(RuleIndex index, RequestFacts ctx, LineFacts[] lines, Evaluation evaluation)
@@ -87,55 +107,50 @@ public static class AuditEngine
 
     /// <summary>
     /// For each later line b, the earliest line a before it that the rule matches with b: one finding per
-    /// offending line, naming both (a "same-item" rule sees only pairs with equal item codes).
+    /// offending line, naming both. The rule's pairing says which pairs are candidates (lines of the same
+    /// item, of the same ingredient, or listed together in a pair table); the expression decides. Lines whose
+    /// item cannot take part in the pairing are skipped without evaluating anything.
     /// </summary>
     private static void EvaluatePairRules(RuleIndex index, RequestFacts ctx, LineFacts[] lines, Evaluation evaluation)
     {
         var args = new object[] { ctx, null!, null! };
-        Dictionary<string, List<int>>? groups = null;
-        if (lines.Length > DirectPairScanLimit)
-        {
-            groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-            foreach (var line in lines)
-            {
-                if (!groups.TryGetValue(line.ItemCode, out var members))
-                {
-                    groups[line.ItemCode] = members = [];
-                }
-
-                members.Add(line.Index);
-            }
-        }
-
+        Dictionary<string, List<int>>? sameItem = null;
         foreach (var rule in index.PairRules)
         {
+            var pairing = rule.Rule.Definition.Pairing;
+            if (pairing == RulePairing.SameItem && lines.Length > DirectPairScanLimit)
+            {
+                sameItem ??= GroupByItem(lines);
+            }
+
             for (var j = 1; j < lines.Length; j++)
             {
                 var b = lines[j];
-                if (!rule.Rule.Definition.InForceOn(b.ServiceDate))
+                if (!CanPair(pairing, b) || !rule.Rule.Definition.InForceOn(b.ServiceDate))
                 {
                     continue;
                 }
 
                 args[2] = b;
-                if (groups is null)
+                if (pairing == RulePairing.SameItem && sameItem is not null)
                 {
-                    for (var i = 0; i < j; i++)
-                    {
-                        if (lines[i].ItemCode == b.ItemCode && evaluation.Run(rule, Set(args, lines[i]), lines[i], b))
-                        {
-                            break;
-                        }
-                    }
-                }
-                else
-                {
-                    foreach (var i in groups[b.ItemCode])
+                    foreach (var i in sameItem[b.ItemCode])
                     {
                         if (i >= j || evaluation.Run(rule, Set(args, lines[i]), lines[i], b))
                         {
                             break;
                         }
+                    }
+
+                    continue;
+                }
+
+                for (var i = 0; i < j; i++)
+                {
+                    var a = lines[i];
+                    if (IsCandidate(pairing, a, b) && evaluation.Run(rule, Set(args, a), a, b))
+                    {
+                        break;
                     }
                 }
             }
@@ -146,6 +161,39 @@ public static class AuditEngine
             args[1] = a;
             return args;
         }
+    }
+
+    private static bool CanPair(RulePairing pairing, LineFacts line) => pairing switch
+    {
+        RulePairing.SameIngredient => line.Item.Ingredient.Length > 0,
+        RulePairing.Contraindicated => line.Item.HasContraindications,
+        RulePairing.Exclusive => line.Item.HasExclusivePartners,
+        _ => true,
+    };
+
+    private static bool IsCandidate(RulePairing pairing, LineFacts a, LineFacts b) => pairing switch
+    {
+        RulePairing.SameItem => a.ItemCode == b.ItemCode,
+        RulePairing.SameIngredient => a.Item.Ingredient == b.Item.Ingredient && a.ItemCode != b.ItemCode,
+        RulePairing.Contraindicated => b.Item.ContraindicationWith(a.Item).Listed,
+        RulePairing.Exclusive => b.Item.ExclusiveWith(a.Item).Listed,
+        _ => true,
+    };
+
+    private static Dictionary<string, List<int>> GroupByItem(LineFacts[] lines)
+    {
+        var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (!groups.TryGetValue(line.ItemCode, out var members))
+            {
+                groups[line.ItemCode] = members = [];
+            }
+
+            members.Add(line.Index);
+        }
+
+        return groups;
     }
 
     /// <summary>Collects the findings and failures of one request; allocates only when something fires.</summary>
@@ -165,15 +213,16 @@ public static class AuditEngine
             {
                 fired = rule.Predicate(args);
             }
+            catch (HistoryUnavailableException ex)
+            {
+                // A rule that needs the patient's history is skipped while the store cannot answer.
+                Skip(rule.Definition.Id, $"rule {rule.Definition.Id} skipped: patient history unavailable ({ex.Message})");
+                return false;
+            }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // A rule that throws is skipped, never fired: failing safe means no block from a broken rule.
-                _failedRules ??= new HashSet<string>(StringComparer.Ordinal);
-                if (_failedRules.Add(rule.Definition.Id))
-                {
-                    (Degraded ??= []).Add($"rule {rule.Definition.Id} could not be evaluated ({ex.GetType().Name})");
-                }
-
+                Skip(rule.Definition.Id, $"rule {rule.Definition.Id} could not be evaluated ({ex.GetType().Name})");
                 return false;
             }
 
@@ -193,6 +242,15 @@ public static class AuditEngine
                 first is null ? [] : second is null ? [first.LineId] : [first.LineId, second.LineId],
                 definition.Mode == RuleMode.Silent));
             return true;
+        }
+
+        private void Skip(string ruleId, string reason)
+        {
+            _failedRules ??= new HashSet<string>(StringComparer.Ordinal);
+            if (_failedRules.Add(ruleId))
+            {
+                (Degraded ??= []).Add(reason);
+            }
         }
     }
 }

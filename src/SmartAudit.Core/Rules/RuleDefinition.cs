@@ -15,6 +15,19 @@ public enum RuleScope
     Encounter,
 }
 
+/// <summary>Which pairs of lines a pair rule is evaluated on (the expression still decides).</summary>
+public enum RulePairing
+{
+    /// <summary>"same-item": lines with the same item code (duplicate charges).</summary>
+    SameItem,
+    /// <summary>"same-ingredient": lines of different items with the same ingredient (duplicate prescribing).</summary>
+    SameIngredient,
+    /// <summary>"contraindicated": lines whose ingredients are listed together in kb/contraindications.csv.</summary>
+    Contraindicated,
+    /// <summary>"exclusive": lines whose items are listed together in kb/exclusive-pairs.csv.</summary>
+    Exclusive,
+}
+
 /// <summary>Whether a rule's findings count.</summary>
 public enum RuleMode
 {
@@ -48,8 +61,8 @@ public sealed record RuleDefinition
     /// <summary>The knowledge-base table that drives the rule: it runs only for items with a row there.</summary>
     public KnowledgeTable? Table { get; init; }
 
-    /// <summary>For pair rules: which pairs are candidates ("same-item": lines with the same item code).</summary>
-    public string? Pairing { get; init; }
+    /// <summary>For pair rules: which pairs are candidates.</summary>
+    public RulePairing Pairing { get; init; }
 
     /// <summary>The stages the rule applies to, with its severity at each.</summary>
     public required IReadOnlyDictionary<Stage, Severity> Severity { get; init; }
@@ -70,6 +83,14 @@ public sealed record RuleDefinition
     public required string MessageZh { get; init; }
 
     public required string MessageEn { get; init; }
+
+    /// <summary>
+    /// True when the rule reads the patient's history (<c>ctx.History</c>) in its expression or messages: the
+    /// auditor reads the history store only for requests that such a rule applies to.
+    /// </summary>
+    public bool UsesHistory =>
+        Expression.Contains("History", StringComparison.Ordinal) || MessageZh.Contains("History", StringComparison.Ordinal)
+        || MessageEn.Contains("History", StringComparison.Ordinal);
 
     public bool InForceOn(DateOnly date) =>
         (EffectiveFrom is not { } from || date >= from) && (EffectiveTo is not { } to || date <= to);

@@ -1,4 +1,5 @@
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Knowledge;
 
 namespace SmartAudit.Core.Rules;
@@ -9,9 +10,22 @@ namespace SmartAudit.Core.Rules;
 /// </summary>
 public sealed class RequestFacts
 {
-    internal RequestFacts(AuditRequest request)
+    private readonly KnowledgeBase? _knowledge;
+    private readonly HistoryFacts? _history;
+    private readonly string? _historyUnavailable;
+    private LineFacts[] _lines = [];
+    private RunningTotals? _totals;
+
+    /// <param name="request">The request.</param>
+    /// <param name="knowledge">The knowledge base (for request-wide lookups such as chronic conditions).</param>
+    /// <param name="history">The patient's history; null when the store could not answer.</param>
+    /// <param name="historyUnavailable">Why there is no history: rules that ask for it are skipped with this reason.</param>
+    internal RequestFacts(AuditRequest request, KnowledgeBase? knowledge = null, PatientHistory? history = null, string? historyUnavailable = null)
     {
         Request = request;
+        _knowledge = knowledge;
+        _historyUnavailable = historyUnavailable;
+        _history = historyUnavailable is null ? new HistoryFacts(history ?? PatientHistory.Empty, this) : null;
         var serviceDate = DateOnly.MaxValue;
         foreach (var line in request.Lines)
         {
@@ -24,6 +38,7 @@ public sealed class RequestFacts
         ServiceDate = serviceDate == DateOnly.MaxValue ? request.Encounter.AdmissionDate ?? DateOnly.MinValue : serviceDate;
         AgeYears = AgeInYears(request.Patient.BirthDate, ServiceDate);
         AgeDays = ServiceDate.DayNumber - request.Patient.BirthDate.DayNumber;
+        PrincipalDiagnosisGroup = request.Encounter.DiagnosisCodes.Count > 0 ? DiagnosisGroup(request.Encounter.DiagnosisCodes[0]) : string.Empty;
     }
 
     internal AuditRequest Request { get; }
@@ -44,6 +59,107 @@ public sealed class RequestFacts
     public int AgeDays { get; }
 
     public int LineCount => Request.Lines.Count;
+
+    /// <summary>
+    /// The patient's earlier encounters. A rule that reads it while the history store is unavailable is
+    /// skipped (never fired), and the decision says so in <c>degraded</c>.
+    /// </summary>
+    /// <exception cref="HistoryUnavailableException">The history store could not answer for this request.</exception>
+    public HistoryFacts History => _history ?? throw new HistoryUnavailableException(_historyUnavailable!);
+
+    /// <summary>ICD-10 category (first three characters, e.g. "I63") of the principal (first) diagnosis; empty without diagnoses.</summary>
+    public string PrincipalDiagnosisGroup { get; }
+
+    /// <summary>The diagnosis codes as one text for messages.</summary>
+    public string DiagnosisText => string.Join(',', Request.Encounter.DiagnosisCodes);
+
+    /// <summary>
+    /// Days in hospital for an inpatient stay (住院天数): discharge minus admission (at least 1); for a stay not
+    /// yet discharged, up to the latest line's date, counting the admission day. 0 outside inpatient care.
+    /// </summary>
+    public int StayDays
+    {
+        get
+        {
+            if (Request.Encounter.Kind != EncounterKind.Inpatient || Request.Encounter.AdmissionDate is not { } admitted)
+            {
+                return 0;
+            }
+
+            if (Request.Encounter.DischargeDate is { } discharged)
+            {
+                return Math.Max(discharged.DayNumber - admitted.DayNumber, 1);
+            }
+
+            var latest = admitted;
+            foreach (var line in Request.Lines)
+            {
+                if (line.ServiceDate > latest)
+                {
+                    latest = line.ServiceDate;
+                }
+            }
+
+            return latest.DayNumber - admitted.DayNumber + 1;
+        }
+    }
+
+    /// <summary>The admission date as text for messages; empty when there is none.</summary>
+    public string AdmissionText => Request.Encounter.AdmissionDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+
+    /// <summary>The discharge date as text for messages; "(not discharged)" when the stay goes on.</summary>
+    public string DischargeText => Request.Encounter.DischargeDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+
+    /// <summary>True for a date before the admission or after the discharge of an inpatient stay (超住院期间收费).</summary>
+    public bool IsOutsideStay(DateOnly date) =>
+        Request.Encounter.AdmissionDate is { } admitted
+        && (date < admitted || (Request.Encounter.DischargeDate is { } discharged && date > discharged));
+
+    /// <summary>True when a diagnosis is a registered chronic condition (门诊慢特病) in the knowledge base.</summary>
+    public bool HasChronicCondition
+    {
+        get
+        {
+            if (_knowledge is null)
+            {
+                return false;
+            }
+
+            foreach (var prefix in _knowledge.ChronicConditionPrefixes)
+            {
+                if (HasDiagnosis(prefix))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>True when any diagnosis starts with any of <paramref name="icdPrefixes"/>.</summary>
+    public bool HasAnyDiagnosis(IReadOnlyList<string> icdPrefixes)
+    {
+        foreach (var prefix in icdPrefixes)
+        {
+            if (HasDiagnosis(prefix))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    internal ReadOnlySpan<LineFacts> Lines => _lines;
+
+    internal void Attach(LineFacts[] lines) => _lines = lines;
+
+    internal RunningTotals Totals => _totals ??= new RunningTotals(_lines);
+
+    /// <summary>The ICD-10 category of a code: its first three characters, upper case ("i63.9" → "I63").</summary>
+    public static string DiagnosisGroup(string code) =>
+        code.Length <= 3 ? code.ToUpperInvariant() : code[..3].ToUpperInvariant();
 
     /// <summary>True when any diagnosis code starts with <paramref name="icdPrefix"/> (e.g. "E11" for type 2 diabetes).</summary>
     public bool HasDiagnosis(string icdPrefix)
@@ -77,11 +193,15 @@ public sealed class RequestFacts
 /// </summary>
 public sealed class LineFacts
 {
-    internal LineFacts(OrderLine line, int index, KbItem item, DateOnly birthDate)
+    private readonly RequestFacts _request;
+
+    internal LineFacts(OrderLine line, int index, KbItem item, RequestFacts request)
     {
         Line = line;
         Index = index;
         Item = item;
+        _request = request;
+        var birthDate = request.Patient.BirthDate;
         AgeYears = RequestFacts.AgeInYears(birthDate, line.ServiceDate);
         AgeDays = line.ServiceDate.DayNumber - birthDate.DayNumber;
     }
@@ -123,4 +243,99 @@ public sealed class LineFacts
 
     /// <summary>The patient's age in days on this line's service date.</summary>
     public int AgeDays { get; }
+
+    /// <summary>Modifiers the HIS attached to the line, as one text for messages.</summary>
+    public string ModifierText => string.Join(',', Line.Modifiers);
+
+    /// <summary>True when the line carries the modifier <paramref name="code"/>.</summary>
+    public bool HasModifier(string code)
+    {
+        foreach (var modifier in Line.Modifiers)
+        {
+            if (string.Equals(modifier, code, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Units of this item charged on this line's date in the request, up to and including this line.</summary>
+    public double DayQuantityUpToHere => _request.Totals.ItemDay(Index);
+
+    /// <summary>Units of this item charged in the request within the <paramref name="days"/> days ending on this line's date, up to and including this line.</summary>
+    public double QuantityWithinUpToHere(int days) => _request.Totals.ItemWithin(Index, days);
+
+    /// <summary>Per-diem units (bed-days or nursing-days, as <see cref="KbItem.PerDiemUnit"/>) charged in the request up to and including this line.</summary>
+    public double PerDiemUpToHere => _request.Totals.PerDiem(Index);
+
+    /// <summary>
+    /// True when a running total first goes over <paramref name="limit"/> on this line: the line that
+    /// crosses the limit is the one named, once, however many lines follow.
+    /// </summary>
+    public bool Crosses(double totalUpToHere, double limit) => totalUpToHere > limit && totalUpToHere - Quantity <= limit;
+}
+
+/// <summary>Running totals over a request's lines, computed on first use by a rule that asks.</summary>
+internal sealed class RunningTotals(LineFacts[] lines)
+{
+    private double[]? _itemDay;
+    private double[]? _perDiem;
+
+    public double ItemDay(int index)
+    {
+        if (_itemDay is null)
+        {
+            var totals = new Dictionary<(string, DateOnly), double>();
+            var result = new double[lines.Length];
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var key = (lines[i].ItemCode, lines[i].ServiceDate);
+                result[i] = totals[key] = totals.GetValueOrDefault(key) + lines[i].Quantity;
+            }
+
+            _itemDay = result;
+        }
+
+        return _itemDay[index];
+    }
+
+    public double ItemWithin(int index, int days)
+    {
+        var line = lines[index];
+        var from = line.ServiceDate.AddDays(1 - days);
+        var total = 0.0;
+        for (var i = 0; i <= index; i++)
+        {
+            var other = lines[i];
+            if (other.ItemCode == line.ItemCode && other.ServiceDate >= from && other.ServiceDate <= line.ServiceDate)
+            {
+                total += other.Quantity;
+            }
+        }
+
+        return total;
+    }
+
+    public double PerDiem(int index)
+    {
+        if (_perDiem is null)
+        {
+            var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+            var result = new double[lines.Length];
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var unit = lines[i].Item.PerDiemUnit;
+                if (unit.Length > 0)
+                {
+                    result[i] = totals[unit] = totals.GetValueOrDefault(unit) + lines[i].Quantity;
+                }
+            }
+
+            _perDiem = result;
+        }
+
+        return _perDiem[index];
+    }
 }

@@ -160,10 +160,22 @@ internal static class RuleFileParser
             }
         }
 
-        var pairing = Text(props, "pairing", Problem);
-        if (scope == RuleScope.Pair && pairing != "same-item")
+        var pairingText = Text(props, "pairing", Problem);
+        var pairing = RulePairing.SameItem;
+        if (scope == RuleScope.Pair)
         {
-            Problem("pair rules need pairing \"same-item\"");
+            pairing = pairingText switch
+            {
+                "same-item" => RulePairing.SameItem,
+                "same-ingredient" => RulePairing.SameIngredient,
+                "contraindicated" => RulePairing.Contraindicated,
+                "exclusive" => RulePairing.Exclusive,
+                _ => Fail<RulePairing>(Problem, $"pair rules need a pairing: same-item, same-ingredient, contraindicated or exclusive{(pairingText is null ? "" : $" (not '{pairingText}')")}"),
+            };
+        }
+        else if (pairingText is not null)
+        {
+            Problem("pairing applies to pair rules only");
         }
 
         var severity = ParseSeverity(props, Problem);

@@ -50,6 +50,9 @@ public sealed class RuleSet
 
     internal RuleIndex IndexFor(Stage stage, EncounterKind kind) => _indexes[Slot(stage, kind)];
 
+    /// <summary>True when a rule that applies at <paramref name="stage"/> to <paramref name="kind"/> reads the patient's history.</summary>
+    public bool UsesHistory(Stage stage, EncounterKind kind) => _indexes[Slot(stage, kind)].UsesHistory;
+
     private static int Slot(Stage stage, EncounterKind kind) => ((int)stage - 1) * 3 + (int)kind - 1;
 }
 
@@ -83,7 +86,12 @@ internal sealed class RuleIndex
         LineRulesAlways = lineRulesAlways;
         PairRules = pairRules;
         EncounterRules = encounterRules;
+        UsesHistory = lineRulesByTable.Any(rules => rules.Any(r => r.Rule.Definition.UsesHistory))
+            || lineRulesAlways.Concat(pairRules).Concat(encounterRules).Any(r => r.Rule.Definition.UsesHistory);
     }
+
+    /// <summary>True when any of these rules reads the patient's history.</summary>
+    public bool UsesHistory { get; }
 
     /// <summary>Indexed by <see cref="KnowledgeTable.Index"/>.</summary>
     public StagedRule[][] LineRulesByTable { get; }

@@ -25,44 +25,25 @@ public sealed record TrainingExample(
     public int ActiveRuleFindings => Findings.Count(f => !f.Silent);
 
     /// <summary>
-    /// Replays the claims in settlement order the way the server meets them: read the patient's history,
-    /// run the rules, then record the claim in the history for later claims.
+    /// Replays the claims in settlement order the way the server meets them (see <c>Auditor.AuditAsync</c>):
+    /// read the patient's history from the store, run the rules with it, record the claim in the store for
+    /// later claims. The store is the server's own in-memory one with its default bounds.
     /// </summary>
-    public static List<TrainingExample> Replay(IReadOnlyList<SimulatedClaim> claims, RuleSet rules)
+    public static async Task<List<TrainingExample>> ReplayAsync(IReadOnlyList<SimulatedClaim> claims, RuleSet rules, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claims);
         ArgumentNullException.ThrowIfNull(rules);
-        var history = new HistoryReplay();
+        var store = new InMemoryPatientHistoryStore(new HistoryOptions(), maxPatients: int.MaxValue);
         var examples = new List<TrainingExample>(claims.Count);
         foreach (var claim in claims)
         {
             var request = claim.Request;
-            var before = history.Get(request.Patient.Id);
-            var findings = AuditEngine.Evaluate(rules, request).Findings;
-            examples.Add(new TrainingExample(request, before, findings, claim.Pattern, claim.Label, claim.SettledOn));
-            history.Record(request);
+            var history = await store.GetAsync(request.Patient.Id, cancellationToken).ConfigureAwait(false);
+            var findings = AuditEngine.Evaluate(rules, request, history, null).Findings;
+            examples.Add(new TrainingExample(request, history, findings, claim.Pattern, claim.Label, claim.SettledOn));
+            await store.RecordAsync(HistoryEntry.From(request, rules.Knowledge), cancellationToken).ConfigureAwait(false);
         }
 
         return examples;
-    }
-
-    /// <summary>Per-patient encounters, newest first, as the history store keeps them.</summary>
-    private sealed class HistoryReplay
-    {
-        private readonly Dictionary<string, PatientHistory> _patients = new(StringComparer.Ordinal);
-
-        public PatientHistory Get(string patientId) => _patients.GetValueOrDefault(patientId) ?? PatientHistory.Empty;
-
-        public void Record(AuditRequest request)
-        {
-            var encounter = request.Encounter;
-            var start = encounter.AdmissionDate ?? request.Lines.Min(l => l.ServiceDate);
-            var entry = new HistoryEncounter(encounter.Id, encounter.Kind, encounter.HospitalId, encounter.Department, start,
-                encounter.DischargeDate, encounter.DiagnosisCodes);
-            var before = Get(request.Patient.Id);
-            var encounters = new List<HistoryEncounter>(before.Encounters.Count + 1) { entry };
-            encounters.AddRange(before.Encounters.Where(e => e.EncounterId != encounter.Id));
-            _patients[request.Patient.Id] = new PatientHistory([.. encounters.OrderByDescending(e => e.EndDate ?? e.StartDate)], []);
-        }
     }
 }

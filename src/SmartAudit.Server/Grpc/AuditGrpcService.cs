@@ -23,7 +23,7 @@ internal sealed partial class AuditGrpcService(
     private static readonly IReadOnlyList<string> NotDegraded = [];
     private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.Value.MaxLinesPerRequest, options.Value.Offset));
 
-    public override Task<V1.CheckResponse> Check(V1.CheckRequest request, ServerCallContext context)
+    public override async Task<V1.CheckResponse> Check(V1.CheckRequest request, ServerCallContext context)
     {
         var started = Stopwatch.GetTimestamp();
         context.CancellationToken.ThrowIfCancellationRequested(); // the caller's deadline has already passed
@@ -34,7 +34,7 @@ internal sealed partial class AuditGrpcService(
             RpcErrors.ThrowInvalidArgument(violations);
         }
 
-        return Task.FromResult(Audit(domain, started));
+        return await AuditAsync(domain, started, context.CancellationToken);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ internal sealed partial class AuditGrpcService(
                 }
                 else
                 {
-                    response = Audit(domain, started);
+                    response = await AuditAsync(domain, started, context.CancellationToken);
                 }
 
                 await outbox.Writer.WriteAsync(response, context.CancellationToken);
@@ -104,8 +104,8 @@ internal sealed partial class AuditGrpcService(
         }
     }
 
-    private V1.CheckResponse Audit(AuditRequest request, long started) =>
-        CheckResponseMapper.ToResponse(auditor.Audit(request, NotDegraded, started));
+    private async ValueTask<V1.CheckResponse> AuditAsync(AuditRequest request, long started, CancellationToken cancellationToken) =>
+        CheckResponseMapper.ToResponse(await auditor.AuditAsync(request, NotDegraded, started, cancellationToken));
 
     private static async Task WriteAllAsync(ChannelReader<V1.CheckResponse> outbox, IServerStreamWriter<V1.CheckResponse> responseStream, CancellationToken cancellationToken)
     {

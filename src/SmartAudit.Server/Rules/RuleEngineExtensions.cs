@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 using SmartAudit.Embedded.Rules;
 
@@ -22,7 +24,22 @@ internal static partial class RuleEngineExtensions
         builder.Services.AddSingleton(sp => new ActiveRuleSet(LoadFromFolder(sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<ILogger<ActiveRuleSet>>())));
         builder.Services.AddSingleton<Auditor>();
+        builder.AddEmbeddedHistoryStore();
         builder.Services.AddHostedService<RuleSetStartup>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The patient history store of the embedded default: in process. A production host registers a shared
+    /// store (Redis) first; this one is then left out.
+    /// </summary>
+    public static IHostApplicationBuilder AddEmbeddedHistoryStore(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HistoryOptions>()
+            .BindConfiguration(HistoryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton<IPatientHistoryStore>(sp => new InMemoryPatientHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value));
         return builder;
     }
 
