@@ -19,6 +19,8 @@ internal static class CommandLine
         new PackCommand(),
         new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
         new Claims.GenerateClaimsCommand(),
+        new Claims.SimulateClaimsCommand(),
+        new Model.TrainModelCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
