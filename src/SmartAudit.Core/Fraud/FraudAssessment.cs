@@ -1,6 +1,7 @@
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
 using SmartAudit.Core.History;
+using SmartAudit.Core.Rules;
 
 namespace SmartAudit.Core.Fraud;
 
@@ -23,6 +24,18 @@ public readonly record struct FraudOutcome(FraudAssessment? Assessment, Finding?
 {
     /// <summary>Not scored by choice (the stage is not scored): not degraded.</summary>
     public static FraudOutcome NotScored => default;
+
+    /// <summary>The engine's result with the model's finding, or its degraded reason, added.</summary>
+    public EngineResult AddTo(EngineResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (Finding is { } finding)
+        {
+            result = result with { Findings = [.. result.Findings, finding] };
+        }
+
+        return DegradedReason is { } reason ? result with { DegradedReasons = [.. result.DegradedReasons, reason] } : result;
+    }
 }
 
 /// <summary>
@@ -32,5 +45,18 @@ public readonly record struct FraudOutcome(FraudAssessment? Assessment, Finding?
 /// </summary>
 public interface IFraudScorer
 {
+    /// <summary>True when requests of <paramref name="stage"/> are scored (the core then reads the history for them).</summary>
+    bool Scores(Stage stage);
+
     FraudOutcome Score(AuditRequest request, PatientHistory history, IReadOnlyList<Finding> findings);
+}
+
+/// <summary>No fraud model in this host: nothing is scored, nothing is degraded.</summary>
+public sealed class NoFraudScorer : IFraudScorer
+{
+    public static NoFraudScorer Instance { get; } = new();
+
+    public bool Scores(Stage stage) => false;
+
+    public FraudOutcome Score(AuditRequest request, PatientHistory history, IReadOnlyList<Finding> findings) => FraudOutcome.NotScored;
 }
