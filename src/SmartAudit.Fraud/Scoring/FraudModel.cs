@@ -8,10 +8,17 @@ using SmartAudit.Fraud.Features;
 
 namespace SmartAudit.Fraud.Scoring;
 
+/// <summary>The middle half of a feature's values on claims labelled clean: outside it, a value is unusual.</summary>
+public sealed record UsualRange(double Low, double High)
+{
+    public bool Contains(double value) => value >= Low && value <= High;
+}
+
 /// <summary>
 /// What the model file says about itself, next to the ML.NET model: its name, how it was trained, the
-/// feature names in vector order (checked against this build's at load) and the score thresholds that
-/// training suggests: the scores of the top 5% and top 1% of held-out claims.
+/// feature names in vector order (checked against this build's at load), the usual range of each feature
+/// (a reason must name something unusual) and the score thresholds that training suggests: the scores of
+/// the top 5% and top 1% of held-out claims.
 /// </summary>
 public sealed record ModelMetadata(
     string Schema,
@@ -19,6 +26,7 @@ public sealed record ModelMetadata(
     string Trainer,
     DateTimeOffset TrainedAt,
     IReadOnlyList<string> Features,
+    IReadOnlyList<UsualRange> Usual,
     double SuggestedRemindThreshold,
     double SuggestedWarnThreshold)
 {
@@ -110,7 +118,7 @@ public sealed class FraudModel
             }
 
             var expected = FraudFeatures.All.Select(FraudFeatures.Name).ToArray();
-            if (!metadata.Features.SequenceEqual(expected))
+            if (!metadata.Features.SequenceEqual(expected) || metadata.Usual.Count != expected.Length)
             {
                 throw new InvalidDataException("the model was trained on other features than this build computes; retrain it");
             }

@@ -35,7 +35,7 @@ public sealed class FraudScorer(ActiveFraudModel models, FraudPolicy policy) : I
         {
             var features = FeatureExtractor.Compute(request, history, findings, model.Tables);
             var (probability, contributions) = model.Predict(features);
-            var assessment = new FraudAssessment(Math.Round(probability, 4), model.Version, ReasonWriter.Top(features, contributions, request));
+            var assessment = new FraudAssessment(Math.Round(probability, 4), model.Version, ReasonWriter.Top(features, contributions, request, model.Metadata.Usual));
             return new FraudOutcome(assessment, Policy.FindingFor(request.Stage, assessment, model.Metadata), null);
         }
 #pragma warning disable CA1031 // a model fault must never fail a request: it degrades the answer

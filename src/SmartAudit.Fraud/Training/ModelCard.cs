@@ -8,7 +8,11 @@ namespace SmartAudit.Fraud.Training;
 
 public sealed record PatternCount(FraudPattern Pattern, int Claims, int LabelledFraud);
 
-public sealed record FeatureCard(string Name, string Description, double MeanAbsContribution);
+/// <summary>
+/// One feature in the card: its weight (mean absolute contribution) and its usual range, the 25th to 75th
+/// percentile on claims labelled clean, within which a value is never given as a reason.
+/// </summary>
+public sealed record FeatureCard(string Name, string Description, double MeanAbsContribution, double UsualLow, double UsualHigh);
 
 /// <summary>
 /// The model card: what the model was trained on, how, how well it does on held-out claims against the
@@ -75,7 +79,8 @@ public sealed record ModelCard(
             report.Patterns,
             report.Metadata.SuggestedRemindThreshold,
             report.Metadata.SuggestedWarnThreshold,
-            [.. report.Importance.Select(i => new FeatureCard(FraudFeatures.Name(i.Feature), FraudFeatures.Describe(i.Feature), Math.Round(i.Weight, 4)))],
+            [.. report.Importance.Select(i => new FeatureCard(FraudFeatures.Name(i.Feature), FraudFeatures.Describe(i.Feature), Math.Round(i.Weight, 4),
+                Math.Round(report.Metadata.Usual[(int)i.Feature].Low, 4), Math.Round(report.Metadata.Usual[(int)i.Feature].High, 4)))],
             reproduce);
     }
 
@@ -205,13 +210,14 @@ public sealed record ModelCard(
     {
         Line(md, "## Features");
         Line(md);
-        Line(md, "Computed by one function (`FeatureExtractor`) in training and in the server. Weight: mean absolute feature contribution over the training claims.");
+        Line(md, "Computed by one function (`FeatureExtractor`) in training and in the server. Weight: mean absolute ML.NET feature contribution over the training claims. "
+            + "Usual: the middle half of the values on claims labelled clean; a feature whose value is in it is never given as a reason.");
         Line(md);
-        Line(md, "| feature | what it is | weight |");
-        Line(md, "| --- | --- | ---: |");
+        Line(md, "| feature | what it is | weight | usual |");
+        Line(md, "| --- | --- | ---: | --- |");
         foreach (var feature in Features)
         {
-            Line(md, $"| `{feature.Name}` | {feature.Description} | {F(feature.MeanAbsContribution)} |");
+            Line(md, $"| `{feature.Name}` | {feature.Description} | {F(feature.MeanAbsContribution)} | {G(feature.UsualLow)} to {G(feature.UsualHigh)} |");
         }
 
         Line(md);
@@ -231,6 +237,8 @@ public sealed record ModelCard(
         $"| {name} | {F(m.Auc)} | {F(m.PrAuc)} | {F(m.Top1Percent.Precision)} | {F(m.Top1Percent.Recall)} | {F(m.Top5Percent.Precision)} | {F(m.Top5Percent.Recall)} |";
 
     private static string Percent(double share) => (share * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    private static string G(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("0.000", CultureInfo.InvariantCulture);
 
