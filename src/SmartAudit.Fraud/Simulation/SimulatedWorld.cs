@@ -272,7 +272,8 @@ internal sealed class SimulatedWorld
 
         foreach (var (provider, department) in settings)
         {
-            var size = 10 + random.Next(9);
+            // 10 to 18 members in a population of 16,000, in proportion for other sizes.
+            var size = Math.Max(4, (int)Math.Round((10 + random.Next(9)) * people.Length / 16_000.0));
             var members = new Person[Math.Min(size, adults.Count)];
             for (var m = 0; m < members.Length; m++)
             {
