@@ -54,7 +54,7 @@ public class TrainingTests(SmallWorld world)
     }
 
     [Fact]
-    public void Training_SameDataAgain_GivesTheSameMetrics()
+    public void Training_SameDataAgain_GivesTheSameMetricsAndTheSameModelFile()
     {
         var path = Path.Combine(world.Folder, "again.zip");
 
@@ -64,6 +64,7 @@ public class TrainingTests(SmallWorld world)
         Assert.Equal(world.Report.RulesOnly, again.RulesOnly);
         Assert.Equal(world.Report.Candidates, again.Candidates);
         Assert.Equal(world.Report.Metadata.SuggestedRemindThreshold, again.Metadata.SuggestedRemindThreshold);
+        Assert.Equal(File.ReadAllBytes(world.ModelPath), File.ReadAllBytes(path));
     }
 
     [Fact]

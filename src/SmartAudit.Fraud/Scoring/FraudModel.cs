@@ -18,13 +18,13 @@ public sealed record UsualRange(double Low, double High)
 /// What the model file says about itself, next to the ML.NET model: its name, how it was trained, the
 /// feature names in vector order (checked against this build's at load), the usual range of each feature
 /// (a reason must name something unusual) and the score thresholds that training suggests: the scores of
-/// the top 5% and top 1% of held-out claims.
+/// the top 5% and top 1% of held-out claims. Nothing here depends on when training ran, so the same
+/// data and options give the same file, byte for byte (the training date is in the model card).
 /// </summary>
 public sealed record ModelMetadata(
     string Schema,
     string Name,
     string Trainer,
-    DateTimeOffset TrainedAt,
     IReadOnlyList<string> Features,
     IReadOnlyList<UsualRange> Usual,
     double SuggestedRemindThreshold,
@@ -45,6 +45,8 @@ public sealed class FraudModel
     /// <summary>Entries SmartAudit adds to the ML.NET zip; ML.NET ignores them.</summary>
     internal const string MetadataEntry = "SmartAudit/model.json";
     internal const string ReferenceEntry = "SmartAudit/reference.json";
+
+    private static readonly DateTimeOffset FixedTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly ConcurrentBag<PredictionEngine<FraudInput, FraudOutput>> _engines = [];
     private readonly MLContext _ml;
@@ -74,19 +76,31 @@ public sealed class FraudModel
         using var buffer = new MemoryStream();
         var schema = Microsoft.ML.Data.SchemaDefinition.Create(typeof(FraudInput));
         ml.Model.Save(transformer, ml.Data.LoadFromEnumerable(Array.Empty<FraudInput>(), schema).Schema, buffer);
-        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Update, leaveOpen: true))
-        {
-            Write(zip, MetadataEntry, JsonSerializer.SerializeToUtf8Bytes(metadata, ModelJsonContext.Default.ModelMetadata));
-            Write(zip, ReferenceEntry, tables.ToUtf8());
-        }
-
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
         }
 
-        File.WriteAllBytes(path, buffer.ToArray());
+        // Rewritten entry by entry with a fixed timestamp: ML.NET stamps entries with the time of saving,
+        // which would make every retraining a different file (and a different version) for the same model.
+        using var output = new MemoryStream();
+        using (var source = new ZipArchive(buffer, ZipArchiveMode.Read, leaveOpen: true))
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var entry in source.Entries)
+            {
+                using var content = entry.Open();
+                using var copy = new MemoryStream();
+                content.CopyTo(copy);
+                Write(zip, entry.FullName, copy.ToArray());
+            }
+
+            Write(zip, MetadataEntry, JsonSerializer.SerializeToUtf8Bytes(metadata, ModelJsonContext.Default.ModelMetadata));
+            Write(zip, ReferenceEntry, tables.ToUtf8());
+        }
+
+        File.WriteAllBytes(path, output.ToArray());
     }
 
     /// <summary>Loads a model file written by <see cref="Save"/>.</summary>
@@ -169,6 +183,7 @@ public sealed class FraudModel
     private static void Write(ZipArchive zip, string name, byte[] content)
     {
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        entry.LastWriteTime = FixedTimestamp;
         using var stream = entry.Open();
         stream.Write(content);
     }

@@ -59,7 +59,7 @@ public sealed record ModelCard(
             report.Metadata.Name,
             $"{report.Metadata.Name}+{sha[..8]}",
             report.Metadata.Trainer,
-            report.Metadata.TrainedAt,
+            report.TrainedAt,
             Path.GetFileName(modelPath),
             sha,
             new FileInfo(modelPath).Length,
@@ -100,7 +100,8 @@ public sealed record ModelCard(
         Line(md);
         Line(md, "## Reproduce");
         Line(md);
-        Line(md, "From the repository root (training is single-threaded and seeded, so the metrics come out the same):");
+        Line(md, "From the repository root. Simulation and training are seeded and single-threaded: the same commands give the same data file, "
+            + "the same metrics and, on the same .NET runtime, the same model file (same sha256, so the same version).");
         Line(md);
         Line(md, "```bash");
         foreach (var command in Reproduce)
