@@ -115,9 +115,10 @@ public class ServerScoringTests(SmallWorld world)
         await using var host = await AuditServerHost.StartAsync([$"Fraud:ModelPath={path}"]);
         var before = (await host.Client.CheckAsync(UnusualClaim("F8"))).Fraud.ModelVersion;
 
-        File.Copy(world.ModelPath, path, overwrite: true);
+        File.Copy(world.ModelPath, path + ".new", overwrite: true);
+        File.Move(path + ".new", path, overwrite: true); // the documented way: write beside, rename over
         var after = await VersionWhenChangedAsync(host, before);
-        await File.WriteAllTextAsync(path, "broken");
+        await File.WriteAllTextAsync(path, "broken"); // written in place this time
         var health = await FraudHealthWhenAsync(host, HealthStatus.Degraded);
         var afterBroken = await host.Client.CheckAsync(UnusualClaim("F9"));
 

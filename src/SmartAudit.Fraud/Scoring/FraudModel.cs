@@ -140,7 +140,9 @@ public sealed class FraudModel
             var ml = new MLContext(seed: 1);
             var transformer = ml.Model.Load(new MemoryStream(bytes), out _);
             var model = new FraudModel(ml, transformer, metadata, tables, $"{metadata.Name}+{version}");
-            model.Return(model.Rent()); // build one engine now: a model that cannot predict fails here, not on a request
+            // Predict once now: a model that cannot predict fails here, not on a request, and the first
+            // request does not pay for compiling the prediction path.
+            model.Predict(new float[FraudFeatures.Count]);
             return model;
         }
         catch (Exception ex) when (ex is InvalidDataException or JsonException or InvalidOperationException or FormatException

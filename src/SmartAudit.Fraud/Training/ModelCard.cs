@@ -172,6 +172,16 @@ public sealed record ModelCard(
             Line(md, $"| {candidate.Trainer}{(candidate.Trainer.ToString() == Trainer ? " (kept)" : string.Empty)} | {F(m.Auc)} | {F(m.PrAuc)} | {F(m.Top1Percent.Precision)} | {F(m.Top5Percent.Precision)} |");
         }
 
+        if (Candidates.Count > 1)
+        {
+            var ranked = Candidates.OrderByDescending(c => c.Validation.PrAuc).ToList();
+            var margin = ranked[0].Validation.PrAuc - ranked[1].Validation.PrAuc;
+            Line(md);
+            Line(md, margin < 0.01
+                ? $"The margin ({F(margin)} PR-AUC) is within noise on data of this size: either learner would do. Both are served the same way, as ML.NET trees (no native library at scoring time); LightGBM needs its native library (and libgomp) only to train."
+                : $"{ranked[0].Trainer} wins by {F(margin)} PR-AUC on the validation period.");
+        }
+
         Line(md);
         Line(md, "## Held-out results (test period)");
         Line(md);
@@ -182,8 +192,10 @@ public sealed record ModelCard(
         Line(md, Row("model", Model));
         Line(md, Row("rules only", RulesOnly));
         Line(md);
-        Line(md, "Precision is against the noisy labels, so no ranking can reach 1.0. Recall per injected pattern (the simulator's truth, not the label): "
-            + "the share of the pattern's test claims among the top-scored claims.");
+        Line(md, $"Precision is against the noisy labels, so no ranking can reach 1.0. With {Model.Positives:N0} labelled fraud among {TestClaims:N0} claims, "
+            + $"the best possible recall is {F(Math.Min(1, Model.Top1Percent.Claims / (double)Model.Positives))} in the top 1% and {F(Math.Min(1, Model.Top5Percent.Claims / (double)Model.Positives))} in the top 5%.");
+        Line(md);
+        Line(md, "Recall per injected pattern (the simulator's truth, not the label): the share of the pattern's test claims among the top-scored claims.");
         Line(md);
         var header = string.Join(" | ", PatternShares.Select(s => $"model top {Percent(s)}")) + " | " + string.Join(" | ", PatternShares.Select(s => $"rules top {Percent(s)}"));
         Line(md, $"| pattern | claims | {header} |");
