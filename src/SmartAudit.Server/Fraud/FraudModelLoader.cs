@@ -138,7 +138,17 @@ internal sealed partial class FraudModelLoader(ActiveFraudModel active, IOptions
         _watcher.EnableRaisingEvents = true;
     }
 
-    private void OnFileEvent(object sender, FileSystemEventArgs e) => _debounce?.Change(Settle, Timeout.InfiniteTimeSpan);
+    private void OnFileEvent(object sender, FileSystemEventArgs e)
+    {
+        try
+        {
+            _debounce?.Change(Settle, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // an event racing the host's shutdown: nothing left to reload
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Fraud model {Version} ({Trainer}) in service, from {Path}")]
     private static partial void LogLoaded(ILogger logger, string version, string trainer, string path);
