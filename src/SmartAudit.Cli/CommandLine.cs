@@ -17,10 +17,15 @@ internal static class CommandLine
         new TestCommand(),
         new DiffCommand(),
         new PackCommand(),
+        new Store.PublishCommand(),
+        new Store.ActivateCommand(),
+        new Store.RollbackCommand(),
+        new Store.ListCommand(),
         new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
         new Claims.GenerateClaimsCommand(),
         new Claims.SimulateClaimsCommand(),
         new Model.TrainModelCommand(),
+        new Knowledge.GenerateCatalogueCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

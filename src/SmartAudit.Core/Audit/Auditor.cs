@@ -29,7 +29,12 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
     public async ValueTask<Decision> AuditAsync(AuditRequest request, IReadOnlyList<string> degradedReasons, long startedTimestamp,
         CancellationToken cancellationToken)
     {
-        var ruleSet = Rules.Current;
+        var (ruleSet, ruleSetReason) = Rules.Snapshot();
+        if (ruleSetReason is not null)
+        {
+            degradedReasons = [.. degradedReasons, ruleSetReason];
+        }
+
         var patientHistory = PatientHistory.Empty;
         string? historyUnavailable = null;
         var scored = _fraud.Scores(request.Stage);
