@@ -11,7 +11,7 @@ internal sealed class TrainModelCommand : Command
 
     public override string Name => "train";
 
-    public override string Arguments => "--data <claims.jsonl> --out <model.zip> [--rules <dir>] [--trainer auto|fasttree|lightgbm]";
+    public override string Arguments => "--data <claims.jsonl> --out <model.zip> [--rules <dir>] [--trainer auto|fasttree|lightgbm] [--trees N] [--leaves N]";
 
     public override string Summary => "Train the fraud model on labelled claims; write the model and its card (metrics, how to reproduce).";
 
@@ -21,6 +21,8 @@ internal sealed class TrainModelCommand : Command
         --rules    the rule set whose findings are features and the rules-only baseline (default: rules).
         --trainer  auto (default) compares FastTree and LightGBM on the validation period and keeps the
                    better; fasttree or lightgbm trains only that one.
+        --trees, --leaves  size of the ensemble (default 60 trees of 16 leaves); scoring cost grows
+                   with trees x depth, see docs/model.md.
         The claims are split by settlement date: training, validation, test (the last sixth).
         Single-threaded and seeded: the same data gives the same metrics.
 
@@ -31,6 +33,8 @@ internal sealed class TrainModelCommand : Command
         string? data = null, output = null;
         var rulesPath = "rules";
         var trainer = "auto";
+        var defaults = new TrainingOptions();
+        int trees = defaults.Trees, leaves = defaults.Leaves;
         for (var i = 0; i < args.Count; i++)
         {
             var hasValue = i + 1 < args.Count;
@@ -40,6 +44,8 @@ internal sealed class TrainModelCommand : Command
                 case "--out" when hasValue: output = args[++i]; break;
                 case "--rules" when hasValue: rulesPath = args[++i]; break;
                 case "--trainer" when hasValue && args[i + 1] is "auto" or "fasttree" or "lightgbm": trainer = args[++i]; break;
+                case "--trees" when hasValue && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out trees) && trees is >= 1 and <= 5000: i++; break;
+                case "--leaves" when hasValue && int.TryParse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture, out leaves) && leaves is >= 2 and <= 1024: i++; break;
                 default: return UsageError(stderr, $"unexpected or invalid '{args[i]}'");
             }
         }
@@ -75,9 +81,11 @@ internal sealed class TrainModelCommand : Command
         var started = Stopwatch.GetTimestamp();
         // A console tool has no synchronization context: waiting here cannot deadlock.
         var examples = TrainingExample.ReplayAsync(claims, loaded.RuleSet, CancellationToken.None).GetAwaiter().GetResult();
-        var options = new TrainingOptions
+        var options = defaults with
         {
             Name = Path.GetFileNameWithoutExtension(output),
+            Trees = trees,
+            Leaves = leaves,
             Trainers = trainer switch
             {
                 "fasttree" => [TrainerKind.FastTree],
@@ -97,7 +105,7 @@ internal sealed class TrainModelCommand : Command
         }
 
         var manifest = DataManifest.ReadBeside(data);
-        var card = ModelCard.From(report, output, data, manifest, examples, Reproduce(manifest, data, output, rulesPath, trainer));
+        var card = ModelCard.From(report, output, data, manifest, examples, Reproduce(manifest, data, output, rulesPath, trainer, options, defaults));
         File.WriteAllText(ModelCard.CardPath(output, "json"), card.ToJson());
         File.WriteAllText(ModelCard.CardPath(output, "md"), card.ToMarkdown());
 
@@ -108,11 +116,13 @@ internal sealed class TrainModelCommand : Command
         return ExitCodes.Success;
     }
 
-    private static string[] Reproduce(DataManifest? manifest, string data, string output, string rules, string trainer)
+    private static string[] Reproduce(DataManifest? manifest, string data, string output, string rules, string trainer, TrainingOptions options, TrainingOptions defaults)
     {
         const string Tool = "dotnet run --project src/SmartAudit.Cli -c Release --";
         var rulesArgument = rules == "rules" ? string.Empty : $" --rules {rules}";
-        var train = $"{Tool} model train --data {data} --out {output}{rulesArgument}{(trainer == "auto" ? string.Empty : $" --trainer {trainer}")}";
+        var size = (options.Trees == defaults.Trees ? string.Empty : $" --trees {options.Trees}")
+            + (options.Leaves == defaults.Leaves ? string.Empty : $" --leaves {options.Leaves}");
+        var train = $"{Tool} model train --data {data} --out {output}{rulesArgument}{(trainer == "auto" ? string.Empty : $" --trainer {trainer}")}{size}";
         return manifest is null
             ? [train]
             : [$"{Tool} claims simulate --seed {manifest.Seed} --patients {manifest.Patients} --hospitals {manifest.Hospitals} --start {manifest.StartDate:yyyy-MM-dd} --days {manifest.Days}{rulesArgument} --out {data}", train];
