@@ -110,11 +110,15 @@ public sealed class HotReloadTests(ITestOutputHelper output) : IAsyncLifetime
 
         for (var flip = 0; flip < 10; flip++)
         {
-            await Task.Delay(60);
-            await _store.ActivateAsync("production", (flip % 2 == 0 ? v2 : v1).Bundle.ContentHash);
+            // Each reload is waited for (a 50,000-item set takes a moment to compile on a busy machine), so
+            // that ten whole reloads happen under the callers' load.
+            var next = flip % 2 == 0 ? v2 : v1;
+            await _store.ActivateAsync("production", next.Bundle.ContentHash);
+            Assert.True(await EventuallyAsync(async () => (await server.Client.CheckAsync(WireOrders.FiveLineOrder())).RuleSetVersion == next.Bundle.DisplayVersion,
+                TimeSpan.FromSeconds(10)), $"reload {flip} to {next.Bundle.DisplayVersion} did not happen");
         }
 
-        await Task.Delay(200);
+        await Task.Delay(100);
         await stop.CancelAsync();
         var results = await Task.WhenAll(callers);
 
