@@ -23,6 +23,8 @@ internal static class CommandLine
         new Store.ListCommand(),
         new BacktestCommand { InteractiveProgress = !Console.IsErrorRedirected },
         new Claims.GenerateClaimsCommand(),
+        new Claims.SimulateClaimsCommand(),
+        new Model.TrainModelCommand(),
         new Knowledge.GenerateCatalogueCommand(),
     ];
 

@@ -1,5 +1,6 @@
 using SmartAudit.Server.Decisions;
 using SmartAudit.Server.Demo;
+using SmartAudit.Server.Fraud;
 using SmartAudit.Server.Grpc;
 using SmartAudit.Server.Rules;
 
@@ -22,6 +23,7 @@ public static class AuditServer
         });
 
         builder.AddRuleEngine();
+        builder.AddFraudModel();
         builder.AddDecisionLog();
         builder.AddAuditGrpc();
         builder.AddDemo();
