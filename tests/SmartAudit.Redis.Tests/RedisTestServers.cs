@@ -8,13 +8,18 @@ namespace SmartAudit.Redis.Tests;
 /// <summary>Audit servers and store clients pointed at a test's own redis-server.</summary>
 internal static class RedisTestServers
 {
-    /// <summary>Settings for a server on <paramref name="redis"/>: quick reconnects and polls, its own cache folder.</summary>
+    /// <summary>
+    /// Settings for a server on <paramref name="redis"/>: quick reconnects and polls, its own cache folder, and
+    /// a history timeout long enough that a busy test machine does not degrade answers (tests of the
+    /// timeout itself set their own).
+    /// </summary>
     public static string[] Settings(RedisServerProcess redis, string cacheFolder, params string[] more) =>
     [
         $"Redis:Configuration={redis.Configuration}",
         $"Redis:RuleSetCachePath={cacheFolder}",
         "Redis:ConnectTimeout=00:00:00.500",
         "Redis:RuleSetPollInterval=00:00:00.250",
+        "Redis:HistoryTimeout=00:00:01",
         .. more,
     ];
 

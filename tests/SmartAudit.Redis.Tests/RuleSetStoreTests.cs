@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using SmartAudit.Redis.Rules;
 using SmartAudit.Testing;
 using StackExchange.Redis;
@@ -106,8 +105,8 @@ public sealed class RuleSetStoreTests : IAsyncLifetime
     [Fact]
     public async Task ActivateAndRollback_AnnounceTheNewHashOnTheEnvironmentsChannel()
     {
-        var announced = Channel.CreateUnbounded<string>();
-        await _multiplexer.GetSubscriber().SubscribeAsync(_store.Keys.Activated("production"), (_, hash) => announced.Writer.TryWrite(hash!));
+        // A message queue delivers in order (handler subscriptions may run concurrently).
+        var announced = await _multiplexer.GetSubscriber().SubscribeAsync(_store.Keys.Activated("production"));
         var v1 = TestBundles.Version("1.0.0");
         var v2 = TestBundles.Version("2.0.0");
 
@@ -119,7 +118,7 @@ public sealed class RuleSetStoreTests : IAsyncLifetime
         string[] expected = [v1.Bundle.ContentHash, v2.Bundle.ContentHash, v1.Bundle.ContentHash];
         foreach (var hash in expected)
         {
-            Assert.Equal(hash, await announced.Reader.ReadAsync(timeout.Token));
+            Assert.Equal(hash, (string?)(await announced.ReadAsync(timeout.Token)).Message);
         }
     }
 

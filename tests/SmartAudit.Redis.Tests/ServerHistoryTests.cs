@@ -52,7 +52,9 @@ public sealed class ServerHistoryTests(ITestOutputHelper output) : IAsyncLifetim
     [Fact]
     public async Task RedisStoppedAndRestarted_DuringAStream_AnswersKeepComing_DegradedWhileDown()
     {
-        await using var server = await StartServerAsync(_redis, _cache, "Redis:HistoryTimeout=00:00:00.050");
+        // 100 ms: long enough that a busy machine does not degrade answers before the outage, short enough
+        // that no answer during it waits long (the multiplexer fails fast once it sees the connection gone).
+        await using var server = await StartServerAsync(_redis, _cache, "Redis:HistoryTimeout=00:00:00.100");
         using var call = server.Client.CheckStream();
         var sent = 0;
         var phase = 0; // 0 before the outage, 1 during, 2 after recovery
@@ -101,7 +103,7 @@ public sealed class ServerHistoryTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.All(responses.Where(r => r.RequestId.StartsWith('0')).SkipLast(10), r => Assert.False(r.Degraded, string.Join("; ", r.DegradedReasons)));
         Assert.Contains(during, r => r.Degraded && r.DegradedReasons.Any(reason => reason.Contains("history", StringComparison.Ordinal)));
         Assert.True(recovered, "answers were still degraded after Redis came back");
-        Assert.All(during, r => Assert.True(r.EvaluationMicros < 200_000, $"{r.RequestId} took {r.EvaluationMicros} µs"));
+        Assert.All(during, r => Assert.True(r.EvaluationMicros < 350_000, $"{r.RequestId} took {r.EvaluationMicros} µs"));
     }
 
     private static CheckResponse? LastOf(List<CheckResponse> responses)

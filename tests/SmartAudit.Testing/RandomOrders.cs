@@ -20,14 +20,14 @@ public static class RandomOrders
     /// several hospitals, supplies still lasting or run out, stays discharged days or weeks before) so that
     /// the rules that look across visits both fire and stay silent.
     /// </summary>
-    public static List<(AuditRequest Request, PatientHistory History)> GenerateWithHistory(RuleSet ruleSet, int seed, int count)
+    public static List<(AuditRequest Request, PatientHistory History)> GenerateWithHistory(RuleSet ruleSet, int seed, int count, int minLines = 1, int maxLines = 12)
     {
         var random = new Random(seed ^ 0x5A5A);
         var historyItems = ruleSet.Knowledge.Items.Where(i => i.Ingredient.Length > 0 || i.MaxPerPeriod is not null)
             .OrderBy(i => i.Code, StringComparer.Ordinal).ToArray();
         var options = new HistoryOptions();
         var result = new List<(AuditRequest, PatientHistory)>(count);
-        foreach (var request in Generate(ruleSet, seed, count))
+        foreach (var request in Generate(ruleSet, seed, count, minLines, maxLines))
         {
             var history = PatientHistory.Empty;
             var earlier = random.Next(0, 12);
