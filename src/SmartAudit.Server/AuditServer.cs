@@ -1,5 +1,6 @@
 using SmartAudit.Server.Decisions;
 using SmartAudit.Server.Demo;
+using SmartAudit.Server.Fraud;
 using SmartAudit.Server.Grpc;
 using SmartAudit.Server.Post;
 using SmartAudit.Server.Rules;
@@ -23,6 +24,7 @@ public static class AuditServer
         });
 
         builder.AddRuleEngine();
+        builder.AddFraudModel();
         builder.AddDecisionLog();
         builder.AddPostAuditWorker(); // AuditWorker:Enabled: the POST-stage batch audit in this process (needs Kafka)
         builder.AddAuditGrpc();

@@ -19,10 +19,11 @@ public class RulesBacktestTests
     }
 
     [Fact]
-    public void Backtest_TighterDoseLimit_ShowsTheClaimsItAddsAgainstTheBaseline()
+    public void Backtest_TighterDoseRule_ShowsTheClaimsItAddsAgainstTheBaseline()
     {
         using var changed = new TempRuleSetFolder();
-        changed.Replace("kb/dose.csv", "XC10AAA200A001,80,mg,30", "XC10AAA200A001,30,mg,30");
+        // Flag daily doses above 40% of the maximum instead of above the maximum.
+        changed.Replace("workflows/excess-quantity.json", "line.DailyDose > line.Item.MaxDailyDose\"", "line.DailyDose > line.Item.MaxDailyDose * 0.4\"");
         var claims = Path.Combine(changed.Path, "claims.jsonl");
         Cli.Run("claims", "generate", "--rules", ShippedRules.Folder, "--out", claims, "--count", "2000");
 
@@ -37,6 +38,28 @@ public class RulesBacktestTests
         Assert.Equal("-0", cells[8]);
         var sex = run.Stdout.Split('\n').Single(l => l.StartsWith("| GZ-SEX-001 ", StringComparison.Ordinal));
         Assert.EndsWith("| +0 | -0 |", sex.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Backtest_ReplaysEachPatientsClaimsInDateOrder_SoCrossVisitRulesSeeTheEarlierOnes()
+    {
+        using var folder = new TempRuleSetFolder();
+        // From the rule tests: amlodipine dispensed in another hospital, then levamlodipine ten days later.
+        using var cases = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(ShippedRules.Folder, "tests", "duplicate-prescribing.json")));
+        var duplicate = cases.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString()!.StartsWith("levamlodipine", StringComparison.Ordinal));
+        var earlier = duplicate.GetProperty("history")[0].GetRawText().Replace("STAGE_MID", "STAGE_POST", StringComparison.Ordinal);
+        var later = duplicate.GetProperty("request").GetRawText().Replace("STAGE_PRE", "STAGE_POST", StringComparison.Ordinal);
+        var claims = Path.Combine(folder.Path, "claims.jsonl");
+        // The later claim comes first in the file: the replay orders a patient's claims by service date.
+        File.WriteAllText(claims, Compact(later) + "\n" + Compact(earlier) + "\n");
+
+        var run = Cli.Run("rules", "backtest", "--claims", claims, "--rules", ShippedRules.Folder);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        var row = run.Stdout.Split('\n').Single(l => l.StartsWith("| GZ-RPT-002 ", StringComparison.Ordinal));
+        Assert.Equal("1", row.Split('|', StringSplitOptions.TrimEntries)[3]);
+
+        static string Compact(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.ToJsonString();
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SmartAudit.Cli.Rules;
 using SmartAudit.Testing;
 
 namespace SmartAudit.Cli.Tests;
@@ -11,8 +12,41 @@ public class RulesTestTests
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.DoesNotContain("FAIL", run.Stdout, StringComparison.Ordinal);
-        Assert.Contains("8 of 8 rules pass", run.Stdout, StringComparison.Ordinal);
+        var rules = ShippedRules.RuleSet.Rules.Count;
+        Assert.Contains($"{rules} of {rules} rules pass", run.Stdout, StringComparison.Ordinal);
         Assert.Empty(run.Stderr);
+    }
+
+    [Fact]
+    public void ShippedRules_EveryRuleHasAFiringAndASilentCase()
+    {
+        var cases = RuleTestSuite.Load(ShippedRules.Folder, []);
+
+        Assert.All(ShippedRules.RuleSet.Rules, rule =>
+        {
+            var own = cases.Where(c => c.RuleId == rule.Id).ToList();
+            Assert.True(own.Any(c => c.Expected.Count > 0), $"{rule.Id} has no case where it fires");
+            Assert.True(own.Any(c => c.Expected.Count == 0), $"{rule.Id} has no case where it stays silent");
+        });
+    }
+
+    [Fact]
+    public void ShippedRules_FiringCases_RenderEveryValueOfTheirMessages()
+    {
+        var mapper = new Contracts.Mapping.CheckRequestMapper(new Contracts.Mapping.RequestLimits(1000, TimeSpan.FromHours(8)));
+        var messages = RuleTestSuite.Load(ShippedRules.Folder, [])
+            .Where(c => c.Expected.Count > 0)
+            .SelectMany(c => RuleTestSuite.Findings(c, ShippedRules.RuleSet, mapper).Select(f => (c.Name, MessageZh: f.Message, f.MessageEn)))
+            .ToList();
+
+        Assert.NotEmpty(messages);
+        Assert.All(messages, m =>
+        {
+            // A value that fails to render shows as "?"; an empty value leaves a gap the doctor cannot read.
+            Assert.DoesNotContain("?", m.MessageZh + m.MessageEn, StringComparison.Ordinal);
+            Assert.DoesNotContain("（）", m.MessageZh, StringComparison.Ordinal);
+            Assert.DoesNotMatch(@"\s\s|\(\)|\s[,.:;]", m.MessageEn);
+        });
     }
 
     [Fact]

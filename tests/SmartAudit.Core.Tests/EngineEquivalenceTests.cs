@@ -14,13 +14,13 @@ public class EngineEquivalenceTests
     {
         var ruleSet = ShippedRules.RuleSet;
         var baseline = new PlainRulesEngineBaseline(ruleSet);
-        var requests = RandomOrders.Generate(ruleSet, seed: 20261123, count: 400);
+        var requests = RandomOrders.GenerateWithHistory(ruleSet, seed: 20261123, count: 600);
         var firedRules = new HashSet<string>();
 
-        foreach (var request in requests)
+        foreach (var (request, history) in requests)
         {
-            var expected = FindingKey.Sorted(await baseline.EvaluateAsync(request)).ToList();
-            var actual = FindingKey.Sorted(AuditEngine.Evaluate(ruleSet, request).Findings.Select(FindingKey.Of)).ToList();
+            var expected = FindingKey.Sorted(await baseline.EvaluateAsync(request, history)).ToList();
+            var actual = FindingKey.Sorted(AuditEngine.Evaluate(ruleSet, request, history, null).Findings.Select(FindingKey.Of)).ToList();
 
             Assert.True(expected.SequenceEqual(actual),
                 $"{request.RequestId} ({request.Stage}, {request.Encounter.Kind}): plain RulesEngine found [{string.Join("; ", expected)}], the engine [{string.Join("; ", actual)}]");
@@ -28,7 +28,7 @@ public class EngineEquivalenceTests
         }
 
         // The comparison means something only if the orders make every rule fire somewhere.
-        Assert.Equal(ruleSet.Rules.Select(r => r.Id).Order(), firedRules.Order());
+        Assert.Empty(ruleSet.Rules.Select(r => r.Id).Except(firedRules).Order());
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public class RuleSetBundleTests
         var opened = RuleSetBundle.FromBytes(bundle.ToBytes());
         var compiled = RuleSetCompiler.Compile(opened.ToSource()).RuleSet!;
 
-        Assert.Equal(("national-base", "0.1.0", "auditor-1", PackedAt), (opened.Id, opened.Version, opened.Author, opened.CreatedAt));
+        Assert.Equal((ShippedRules.RuleSet.Id, ShippedRules.RuleSet.SemanticVersion, "auditor-1", PackedAt), (opened.Id, opened.Version, opened.Author, opened.CreatedAt));
         Assert.Equal(ShippedRules.RuleSet.Version, compiled.Version);
         Assert.Equal(compiled.Version, opened.DisplayVersion);
         Assert.Equal(ShippedRules.RuleSet.Rules.Select(r => r.Id), compiled.Rules.Select(r => r.Id));

@@ -6,7 +6,7 @@ namespace SmartAudit.Core.Tests;
 public class ShippedRuleSetTests
 {
     [Fact]
-    public void ShippedRules_Compile_WithEveryFamilyOfTheFirstSet()
+    public void ShippedRules_Compile_WithEveryFamilyOfTheNationalRuleBase()
     {
         var compilation = RuleSetCompiler.Compile(ShippedRules.Source);
 
@@ -14,8 +14,10 @@ public class ShippedRuleSetTests
         var categories = compilation.RuleSet!.Rules.Select(r => r.Category).ToHashSet();
         Assert.Superset(new HashSet<string>
         {
-            "SEX_RESTRICTION", "AGE_RESTRICTION", "HOSPITAL_LEVEL_RESTRICTION", "EXCESS_QUANTITY", "DUPLICATE_CHARGE", "OVER_STANDARD_PRICE",
+            "SEX_RESTRICTION", "AGE_RESTRICTION", "HOSPITAL_LEVEL_RESTRICTION", "DEPARTMENT_RESTRICTION", "INDICATION_RESTRICTION",
+            "EXCESS_QUANTITY", "DUPLICATE_PRESCRIBING", "CONTRAINDICATION", "DUPLICATE_CHARGE", "EXCLUSIVE_ITEMS", "UNBUNDLING",
+            "FREQUENCY_LIMIT", "OVER_STANDARD_PRICE", "BEYOND_STAY", "SPLIT_HOSPITALISATION", "FREQUENT_VISITS",
         }, categories);
-        Assert.Matches(@"^0\.1\.0\+[0-9a-f]{8}$", compilation.RuleSet.Version);
+        Assert.Matches(@"^\d+\.\d+\.\d+\+[0-9a-f]{8}$", compilation.RuleSet.Version);
     }
 }

@@ -89,4 +89,14 @@ internal static class TestRuleSet
         Assert.True(compilation.Succeeded, string.Join('\n', compilation.Problems));
         return compilation.RuleSet!;
     }
+
+    /// <summary>The shipped knowledge base with only <paramref name="rules"/>, compiled.</summary>
+    public static RuleSet CompileAlone(params TestRule[] rules)
+    {
+        var source = new RuleSetSource([.. ShippedRules.Source.Files.Where(f => !f.Path.StartsWith(RuleSetSource.WorkflowFolder, StringComparison.Ordinal)),
+            new SourceFile(WorkflowPath, Workflow(rules))]);
+        var compilation = RuleSetCompiler.Compile(source);
+        Assert.True(compilation.Succeeded, string.Join('\n', compilation.Problems));
+        return compilation.RuleSet!;
+    }
 }

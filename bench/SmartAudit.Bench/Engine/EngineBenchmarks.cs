@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 using SmartAudit.Testing;
 
@@ -16,7 +17,7 @@ public class EngineVsPlainRulesEngine
     private const int Orders = 64;
     private RuleSet _ruleSet = null!;
     private PlainRulesEngineBaseline _baseline = null!;
-    private List<AuditRequest> _requests = null!;
+    private List<(AuditRequest Request, PatientHistory History)> _requests = null!;
     private int _next;
 
     [Params(1, 5, 50)]
@@ -27,24 +28,35 @@ public class EngineVsPlainRulesEngine
     {
         _ruleSet = ShippedRules.RuleSet;
         _baseline = new PlainRulesEngineBaseline(_ruleSet);
-        _requests = RandomOrders.Generate(_ruleSet, seed: 42, count: Orders, minLines: Lines, maxLines: Lines);
+        _requests = RandomOrders.GenerateWithHistory(_ruleSet, seed: 42, count: Orders, minLines: Lines, maxLines: Lines);
         EquivalenceCheck.Assert(_ruleSet, _baseline, _requests);
     }
 
     [Benchmark(Baseline = true, Description = "plain RulesEngine")]
-    public async Task<int> PlainRulesEngine() => (await _baseline.EvaluateAsync(_requests[_next++ % Orders])).Count;
+    public async Task<int> PlainRulesEngine()
+    {
+        var (request, history) = _requests[_next++ % Orders];
+        return (await _baseline.EvaluateAsync(request, history)).Count;
+    }
 
     [Benchmark(Description = "SmartAudit engine")]
-    public int SmartAuditEngine() => AuditEngine.Evaluate(_ruleSet, _requests[_next++ % Orders]).Findings.Count;
+    public int SmartAuditEngine()
+    {
+        var (request, history) = _requests[_next++ % Orders];
+        return AuditEngine.Evaluate(_ruleSet, request, history, null).Findings.Count;
+    }
 }
 
-/// <summary>The engine's cost per request as requests grow from 1 to 500 lines.</summary>
+/// <summary>
+/// The engine's cost per request against the full shipped library (every rule, the 50,000-item catalogue,
+/// a patient history per request) as requests grow from 1 to 500 lines.
+/// </summary>
 [MemoryDiagnoser]
 public class EngineLineScaling
 {
     private const int Orders = 32;
     private RuleSet _ruleSet = null!;
-    private List<AuditRequest> _requests = null!;
+    private List<(AuditRequest Request, PatientHistory History)> _requests = null!;
     private int _next;
 
     [Params(1, 5, 50, 500)]
@@ -54,11 +66,15 @@ public class EngineLineScaling
     public void Setup()
     {
         _ruleSet = ShippedRules.RuleSet;
-        _requests = RandomOrders.Generate(_ruleSet, seed: 43, count: Orders, minLines: Lines, maxLines: Lines);
+        _requests = RandomOrders.GenerateWithHistory(_ruleSet, seed: 43, count: Orders, minLines: Lines, maxLines: Lines);
     }
 
     [Benchmark(Description = "SmartAudit engine")]
-    public int Evaluate() => AuditEngine.Evaluate(_ruleSet, _requests[_next++ % Orders]).Findings.Count;
+    public int Evaluate()
+    {
+        var (request, history) = _requests[_next++ % Orders];
+        return AuditEngine.Evaluate(_ruleSet, request, history, null).Findings.Count;
+    }
 }
 
 /// <summary>
@@ -90,12 +106,12 @@ public class KnowledgeBaseScaling
 
 internal static class EquivalenceCheck
 {
-    public static void Assert(RuleSet ruleSet, PlainRulesEngineBaseline baseline, List<AuditRequest> requests)
+    public static void Assert(RuleSet ruleSet, PlainRulesEngineBaseline baseline, List<(AuditRequest Request, PatientHistory History)> requests)
     {
-        foreach (var request in requests)
+        foreach (var (request, history) in requests)
         {
-            var expected = FindingKey.Sorted(baseline.EvaluateAsync(request).GetAwaiter().GetResult()).ToList();
-            var actual = FindingKey.Sorted(AuditEngine.Evaluate(ruleSet, request).Findings.Select(FindingKey.Of)).ToList();
+            var expected = FindingKey.Sorted(baseline.EvaluateAsync(request, history).GetAwaiter().GetResult()).ToList();
+            var actual = FindingKey.Sorted(AuditEngine.Evaluate(ruleSet, request, history, null).Findings.Select(FindingKey.Of)).ToList();
             if (!expected.SequenceEqual(actual))
             {
                 throw new InvalidOperationException($"engines disagree on {request.RequestId}: plain RulesEngine [{string.Join("; ", expected)}], SmartAudit [{string.Join("; ", actual)}]");

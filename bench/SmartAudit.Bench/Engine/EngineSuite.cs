@@ -24,7 +24,7 @@ internal static class EngineSuite
             .AddExporter(JsonExporter.Brief)
             .WithArtifactsPath(Path.Combine(outDir, "engine"))
             .WithOptions(ConfigOptions.DisableLogFile);
-        Type[] all = [typeof(EngineVsPlainRulesEngine), typeof(EngineLineScaling), typeof(KnowledgeBaseScaling), typeof(RequestPathBreakdown)];
+        Type[] all = [typeof(EngineVsPlainRulesEngine), typeof(EngineLineScaling), typeof(KnowledgeBaseScaling), typeof(RequestPathBreakdown), typeof(FraudScoringCost)];
         BenchmarkRunner.Run([.. all.Where(t => only is null || t.Name == only)], config);
     }
 }

@@ -6,8 +6,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmartAudit.Cli.Kafka;
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.Fraud;
 using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
+using SmartAudit.Fraud.Scoring;
 using SmartAudit.Kafka;
 using SmartAudit.Kafka.Post;
 
@@ -25,12 +27,14 @@ internal sealed class AuditWorkerCommand : Command
 
     public override string Name => string.Empty;
 
-    public override string Arguments => "[--bootstrap <servers>] [--rules <dir>] [--group <id>] [--instances N] [--batch N] [--spool <dir>] [--until-idle <seconds>]";
+    public override string Arguments => "[--bootstrap <servers>] [--rules <dir>] [--model <file>] [--group <id>] [--instances N] [--batch N] [--spool <dir>] [--until-idle <seconds>]";
 
     public override string Summary => "POST-stage batch audit: consume settled claims in a consumer group, publish flagged cases.";
 
     public override string Details => $"""
         --rules       the rule set (folder or bundle; default: rules).
+        --model       the fraud model (default: models/fraud.zip found upwards from here); without one,
+                      claims are audited with the rules only, and the decisions say so.
         --group       consumer group (default smartaudit-post-audit); workers of one group split the partitions.
         --instances   workers in this process, each a member of the group (default 1).
         --batch       claims per batch: audited, published, acknowledged, then committed (default 500).
@@ -46,7 +50,7 @@ internal sealed class AuditWorkerCommand : Command
 
     public override int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
-        string? bootstrap = null;
+        string? bootstrap = null, modelPath = null;
         var rulesPath = "rules";
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
@@ -60,6 +64,7 @@ internal sealed class AuditWorkerCommand : Command
             {
                 case "--bootstrap" when hasValue: bootstrap = args[++i]; break;
                 case "--rules" when hasValue: rulesPath = args[++i]; break;
+                case "--model" when hasValue: modelPath = args[++i]; break;
                 case "--group" when hasValue: settings["AuditWorker:GroupId"] = args[++i]; break;
                 case "--spool" when hasValue: settings["Kafka:SpoolPath"] = args[++i]; break;
                 case "--instances" when hasValue && IsCount(args[i + 1]): settings["AuditWorker:Instances"] = args[++i]; break;
@@ -84,7 +89,13 @@ internal sealed class AuditWorkerCommand : Command
             return ExitCodes.Problems;
         }
 
-        using var host = Build(loaded.Value.RuleSet, settings);
+        var fraud = LoadModel(modelPath, stderr, out var modelProblem);
+        if (modelProblem)
+        {
+            return ExitCodes.Problems;
+        }
+
+        using var host = Build(loaded.Value.RuleSet, fraud, settings);
         var service = host.Services.GetRequiredService<AuditWorkerService>();
         try
         {
@@ -112,7 +123,7 @@ internal sealed class AuditWorkerCommand : Command
     }
 
     /// <summary>The worker's host: the rule set, the embedded history store, the Kafka decision log and the workers.</summary>
-    private static IHost Build(RuleSet ruleSet, Dictionary<string, string?> settings)
+    private static IHost Build(RuleSet ruleSet, IFraudScorer? fraud, Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(settings);
@@ -121,11 +132,55 @@ internal sealed class AuditWorkerCommand : Command
         builder.Services.AddSingleton(new ActiveRuleSet(ruleSet));
         builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations();
         builder.Services.AddSingleton<IPatientHistoryStore>(sp => new InMemoryPatientHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value));
+        if (fraud is not null)
+        {
+            builder.Services.AddSingleton(fraud);
+        }
+
         builder.Services.AddSingleton<Auditor>();
         builder.Services.AddSingleton<DegradedReasons>();
         builder.AddKafkaDecisionLog();
         builder.AddKafkaAuditWorker();
         return builder.Build();
+    }
+
+    /// <summary>The fraud model as the server would score POST claims with it; null (rules only) when there is none.</summary>
+    private static FraudScorer? LoadModel(string? path, TextWriter stderr, out bool problem)
+    {
+        problem = false;
+        path ??= Locate(Path.Combine("models", "fraud.zip"));
+        if (path is null)
+        {
+            stderr.WriteLine($"{CommandLine.ToolName}: no fraud model found (models/fraud.zip): claims are audited with the rules only; give one with --model <file>");
+            return null;
+        }
+
+        try
+        {
+            var active = new ActiveFraudModel();
+            active.Serve(FraudModel.Load(path));
+            return new FraudScorer(active, new FraudPolicy());
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{CommandLine.ToolName}: {path}: {ex.Message}");
+            problem = true;
+            return null;
+        }
+    }
+
+    private static string? Locate(string relative)
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, relative);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsCount(string text) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Google.Protobuf;
 using SmartAudit.Contracts.Mapping;
 using SmartAudit.Contracts.V1;
+using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 
 namespace SmartAudit.Cli.Rules;
@@ -83,23 +84,70 @@ internal sealed class BacktestCommand : Command
         return ExitCodes.Success;
     }
 
+    /// <summary>
+    /// Replays the claims: parsed and validated in parallel, then audited patient by patient, each patient's
+    /// claims in order of service date with the history their earlier claims make (so the rules that look
+    /// across visits see what they would have seen live). Patients run in parallel; the answer does not
+    /// depend on the thread count.
+    /// </summary>
     private BacktestTally Replay(string[] lines, RuleSet rules, RuleSet? baseline, TextWriter stderr)
     {
         var tally = new BacktestTally();
         var mapper = new CheckRequestMapper(RequestLimits.Default);
         var parser = new JsonParser(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-        var done = 0;
-        var progress = new Progress(stderr, lines.Length, InteractiveProgress);
-        Parallel.For(0, lines.Length, () => new BacktestTally(), (index, _, local) =>
+        var requests = new Core.Audit.AuditRequest?[lines.Length];
+        Parallel.For(0, lines.Length, index =>
         {
             if (!string.IsNullOrWhiteSpace(lines[index]))
             {
-                Evaluate(index, lines[index], parser, mapper, rules, baseline, local);
+                requests[index] = Parse(index, lines[index], parser, mapper, tally);
             }
+        });
 
-            if (Interlocked.Increment(ref done) % 2000 == 0)
+        var byPatient = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var index = 0; index < requests.Length; index++)
+        {
+            if (requests[index] is { } request)
             {
-                progress.Report(done);
+                if (!byPatient.TryGetValue(request.Patient.Id, out var claims))
+                {
+                    byPatient[request.Patient.Id] = claims = [];
+                }
+
+                claims.Add(index);
+            }
+        }
+
+        var done = 0;
+        var progress = new Progress(stderr, lines.Length, InteractiveProgress);
+        var options = new HistoryOptions();
+        Parallel.ForEach(byPatient.Values, () => new BacktestTally(), (claims, _, local) =>
+        {
+            var history = PatientHistory.Empty;
+            var baselineHistory = PatientHistory.Empty;
+            foreach (var index in claims.OrderBy(i => FirstServiceDate(requests[i]!)).ThenBy(i => i))
+            {
+                var request = requests[index]!;
+                local.Claims++;
+                local.Add(index, request, AuditEngine.Evaluate(rules, request, history, null).Findings, baseline: false);
+                if (baseline is not null)
+                {
+                    local.Add(index, request, AuditEngine.Evaluate(baseline, request, baselineHistory, null).Findings, baseline: true);
+                }
+
+                if (request.Stage != Core.Audit.Stage.Pre)
+                {
+                    history = HistoryTrimming.Merge(history, HistoryEntry.From(request, rules.Knowledge), options);
+                    if (baseline is not null)
+                    {
+                        baselineHistory = HistoryTrimming.Merge(baselineHistory, HistoryEntry.From(request, baseline.Knowledge), options);
+                    }
+                }
+
+                if (Interlocked.Increment(ref done) % 2000 == 0)
+                {
+                    progress.Report(done);
+                }
             }
 
             return local;
@@ -109,7 +157,10 @@ internal sealed class BacktestCommand : Command
         return tally;
     }
 
-    private static void Evaluate(int index, string json, JsonParser parser, CheckRequestMapper mapper, RuleSet rules, RuleSet? baseline, BacktestTally tally)
+    private static DateOnly FirstServiceDate(Core.Audit.AuditRequest request) =>
+        request.Lines.Count == 0 ? DateOnly.MinValue : request.Lines.Min(l => l.ServiceDate);
+
+    private static Core.Audit.AuditRequest? Parse(int index, string json, JsonParser parser, CheckRequestMapper mapper, BacktestTally tally)
     {
         CheckRequest wire;
         try
@@ -119,22 +170,16 @@ internal sealed class BacktestCommand : Command
         catch (InvalidProtocolBufferException ex)
         {
             tally.Invalid.Add((index + 1, $"not a claim: {ex.Message}"));
-            return;
+            return null;
         }
 
         var request = mapper.TryMap(wire, out var violations);
         if (request is null)
         {
             tally.Invalid.Add((index + 1, string.Join("; ", violations.FieldViolations.Select(v => $"{v.Field} {v.Description}"))));
-            return;
         }
 
-        tally.Claims++;
-        tally.Add(index, request, AuditEngine.Evaluate(rules, request).Findings, baseline: false);
-        if (baseline is not null)
-        {
-            tally.Add(index, request, AuditEngine.Evaluate(baseline, request).Findings, baseline: true);
-        }
+        return request;
     }
 
     private static RuleSet? Load(string path, TextWriter stderr) => LoadRuleSet(path, stderr)?.RuleSet;

@@ -77,29 +77,17 @@ internal static class RuleTestSuite
 
     public static RuleTestResult Run(RuleTestCase testCase, RuleSet ruleSet, CheckRequestMapper mapper)
     {
-        var request = mapper.TryMap(testCase.Request, out var violations);
-        if (request is null)
+        List<Core.Decisions.Finding> findings;
+        try
         {
-            var reasons = string.Join("; ", violations.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
-            return new RuleTestResult(testCase, false, [], $"the request is invalid: {reasons}");
+            findings = Findings(testCase, ruleSet, mapper);
+        }
+        catch (InvalidTestCaseException ex)
+        {
+            return new RuleTestResult(testCase, false, [], ex.Message);
         }
 
-        var history = PatientHistory.Empty;
-        var options = new HistoryOptions();
-        foreach (var earlier in testCase.History)
-        {
-            var mapped = mapper.TryMap(earlier, out var historyViolations);
-            if (mapped is null)
-            {
-                var reasons = string.Join("; ", historyViolations.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
-                return new RuleTestResult(testCase, false, [], $"a history request ({earlier.RequestId}) is invalid: {reasons}");
-            }
-
-            history = HistoryTrimming.Merge(history, HistoryEntry.From(mapped, ruleSet.Knowledge), options);
-        }
-
-        var actual = AuditEngine.Evaluate(ruleSet, request, history, null).Findings
-            .Where(f => f.RuleId == testCase.RuleId)
+        var actual = findings
             .Select(f => new ExpectedFinding(f.RuleId, f.LineIds, f.Severity.ToString().ToUpperInvariant()))
             .ToList();
         var expected = testCase.Expected.Select(e => e.ToString()).Order(StringComparer.Ordinal).ToList();
@@ -107,6 +95,33 @@ internal static class RuleTestSuite
             .Order(StringComparer.Ordinal).ToList();
         return new RuleTestResult(testCase, expected.SequenceEqual(got), got, null);
     }
+
+    /// <summary>
+    /// The findings of the case's rule on the case's request, after recording the case's history.
+    /// </summary>
+    /// <exception cref="InvalidTestCaseException">The request or a history request does not pass validation.</exception>
+    public static List<Core.Decisions.Finding> Findings(RuleTestCase testCase, RuleSet ruleSet, CheckRequestMapper mapper)
+    {
+        var history = PatientHistory.Empty;
+        var options = new HistoryOptions();
+        foreach (var earlier in testCase.History)
+        {
+            var mapped = mapper.TryMap(earlier, out var historyViolations);
+            if (mapped is null)
+            {
+                throw new InvalidTestCaseException($"a history request ({earlier.RequestId}) is invalid: {Reasons(historyViolations)}");
+            }
+
+            history = HistoryTrimming.Merge(history, HistoryEntry.From(mapped, ruleSet.Knowledge), options);
+        }
+
+        var request = mapper.TryMap(testCase.Request, out var violations)
+            ?? throw new InvalidTestCaseException($"the request is invalid: {Reasons(violations)}");
+        return [.. AuditEngine.Evaluate(ruleSet, request, history, null).Findings.Where(f => f.RuleId == testCase.RuleId)];
+    }
+
+    private static string Reasons(Google.Rpc.BadRequest violations) =>
+        string.Join("; ", violations.FieldViolations.Select(v => $"{v.Field} {v.Description}"));
 
     private static RuleTestCase ReadCase(string path, string name, JsonElement element)
     {
@@ -127,3 +142,6 @@ internal static class RuleTestSuite
         return new RuleTestCase(path, name, rule, request, expected, history);
     }
 }
+
+/// <summary>A case whose request cannot be audited: it is reported as a failure with the reason.</summary>
+internal sealed class InvalidTestCaseException(string message) : Exception(message);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Core.Fraud;
 using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 
@@ -9,10 +10,13 @@ namespace SmartAudit.Core.Audit;
 /// One request's path through the core: take the active rule set once, read the patient's history (one
 /// round trip, only when a rule that applies needs it), evaluate, add a settled request to the history,
 /// decide, put the decision on record. Validation and mapping happen before (in the host); the decision log
-/// never blocks; a history store that cannot answer degrades the answer, it never fails it.
+/// never blocks; a history store that cannot answer degrades the answer, it never fails it. The fraud model,
+/// when the host has one, scores the request after the rules, with the same history and their findings.
 /// </summary>
-public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHistoryStore history, TimeProvider clock)
+public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHistoryStore history, TimeProvider clock, IFraudScorer? fraud = null)
 {
+    private readonly IFraudScorer _fraud = fraud ?? NoFraudScorer.Instance;
+
     public ActiveRuleSet Rules { get; } = rules;
 
     /// <param name="request">A validated request.</param>
@@ -25,10 +29,16 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
     public async ValueTask<Decision> AuditAsync(AuditRequest request, IReadOnlyList<string> degradedReasons, long startedTimestamp,
         CancellationToken cancellationToken)
     {
-        var ruleSet = Rules.Current;
+        var (ruleSet, ruleSetReason) = Rules.Snapshot();
+        if (ruleSetReason is not null)
+        {
+            degradedReasons = [.. degradedReasons, ruleSetReason];
+        }
+
         var patientHistory = PatientHistory.Empty;
         string? historyUnavailable = null;
-        if (ruleSet.UsesHistory(request.Stage, request.Encounter.Kind))
+        var scored = _fraud.Scores(request.Stage);
+        if (scored || ruleSet.UsesHistory(request.Stage, request.Encounter.Kind))
         {
             try
             {
@@ -41,13 +51,15 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
         }
 
         var result = AuditEngine.Evaluate(ruleSet, request, patientHistory, historyUnavailable);
+        var scoring = scored ? _fraud.Score(request, patientHistory, result.Findings) : FraudOutcome.NotScored;
+        result = scoring.AddTo(result);
         if (await RecordAsync(request, ruleSet, cancellationToken).ConfigureAwait(false) is { } notRecorded)
         {
             degradedReasons = [.. degradedReasons, notRecorded];
         }
 
         var micros = (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMicroseconds;
-        var decision = DecisionMaker.Decide(request, ruleSet, result, degradedReasons, micros, clock.GetUtcNow());
+        var decision = DecisionMaker.Decide(request, ruleSet, result, degradedReasons, micros, clock.GetUtcNow()) with { Fraud = scoring.Assessment };
         log.Append(decision);
         return decision;
     }

@@ -1,4 +1,5 @@
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.Fraud;
 using SmartAudit.Core.Rules;
 
 namespace SmartAudit.Core.Decisions;
@@ -6,6 +7,7 @@ namespace SmartAudit.Core.Decisions;
 /// <summary>
 /// The service's answer to one request, as it is logged: every finding (silent ones included), the
 /// action they add up to, the versions that produced it, and whether anything was left out.
+/// <see cref="Fraud"/> is the fraud model's assessment when the request was scored.
 /// </summary>
 public sealed record Decision(
     AuditRequest Request,
@@ -14,7 +16,8 @@ public sealed record Decision(
     string RuleSetVersion,
     IReadOnlyList<string> DegradedReasons,
     long EvaluationMicros,
-    DateTimeOffset DecidedAt)
+    DateTimeOffset DecidedAt,
+    FraudAssessment? Fraud = null)
 {
     public bool Degraded => DegradedReasons.Count > 0;
 

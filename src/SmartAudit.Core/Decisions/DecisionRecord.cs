@@ -30,7 +30,8 @@ public sealed record DecisionRecord(
     bool Degraded,
     IReadOnlyList<string> DegradedReasons,
     long EvaluationMicros,
-    IReadOnlyList<LineRecord> Lines)
+    IReadOnlyList<LineRecord> Lines,
+    FraudRecord? Fraud = null)
 {
     public const string SchemaV1 = "smartaudit.decision.v1";
 
@@ -53,11 +54,12 @@ public sealed record DecisionRecord(
             Upper(decision.Action),
             [.. decision.Findings.Select(f => new FindingRecord(f.RuleId, f.Category, Upper(f.Severity), Upper(f.Certainty), f.Silent, f.Message, f.MessageEn, f.LineIds))],
             decision.RuleSetVersion,
-            null,
+            decision.Fraud?.ModelVersion,
             decision.Degraded,
             decision.DegradedReasons,
             decision.EvaluationMicros,
-            [.. request.Lines.Select(l => new LineRecord(l.LineId, l.ItemCode, Upper(l.ItemKind), l.Quantity, l.UnitPriceFen, l.AmountFen))]);
+            [.. request.Lines.Select(l => new LineRecord(l.LineId, l.ItemCode, Upper(l.ItemKind), l.Quantity, l.UnitPriceFen, l.AmountFen))],
+            decision.Fraud is { } fraud ? new FraudRecord(fraud.Score, fraud.Reasons) : null);
     }
 
     internal static string Upper<T>(T value)
@@ -73,6 +75,12 @@ public sealed record FindingRecord(
     string Message,
     string MessageEn,
     IReadOnlyList<string> LineIds);
+
+/// <summary>
+/// The fraud model's assessment (added to v1 as an optional field: absent or null when the request was not
+/// scored). The model is the record's <c>modelVersion</c>.
+/// </summary>
+public sealed record FraudRecord(double Score, IReadOnlyList<Fraud.FraudReason> Reasons);
 
 public sealed record LineRecord(string LineId, string ItemCode, string ItemKind, double Quantity, long UnitPriceFen, long AmountFen);
 

@@ -81,10 +81,27 @@ public static class HistoryTrimming
             }
         }
 
-        // Stable sorts, newest first: equal dates keep the newer write first.
-        encounters = [.. encounters.OrderByDescending(e => e.EndDate ?? e.StartDate)];
-        lines = [.. lines.OrderByDescending(l => l.ServiceDate)];
+        return Trim(encounters, lines, options);
+    }
 
+    /// <summary>
+    /// The history made of <paramref name="encounters"/> and <paramref name="lines"/> (each given newest
+    /// write first), sorted newest first, without what is older than the retention (counted back from the
+    /// newest date held) and cut to the per-patient caps. <see cref="Merge"/> ends with it; a store that
+    /// keeps entries apart (Redis) applies it when it reads them.
+    /// </summary>
+    public static PatientHistory Trim(IEnumerable<HistoryEncounter> encounters, IEnumerable<HistoryLine> lines, HistoryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // Stable sorts, newest first: equal dates keep the newer write first.
+        List<HistoryEncounter> kept = [.. encounters.OrderByDescending(e => e.EndDate ?? e.StartDate)];
+        List<HistoryLine> keptLines = [.. lines.OrderByDescending(l => l.ServiceDate)];
+        return Cut(kept, keptLines, options);
+    }
+
+    private static PatientHistory Cut(List<HistoryEncounter> encounters, List<HistoryLine> lines, HistoryOptions options)
+    {
         var newest = DateOnly.MinValue;
         if (encounters.Count > 0)
         {

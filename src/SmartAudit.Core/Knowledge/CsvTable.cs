@@ -36,12 +36,13 @@ internal sealed class CsvTable
 
     public static CsvTable Parse(string file, string content)
     {
-        var rows = new List<CsvRow>();
+        var rows = new List<CsvRow>(content.Length / 48);
         string[]? header = null;
         var headerLine = 1;
         var lineNumber = 0;
-        using var reader = new StringReader(content);
-        while (ReadRecord(reader, ref lineNumber, out var fields, out var startLine))
+        var position = 0;
+        var fields = new List<string>(8);
+        while (ReadRecord(content, ref position, ref lineNumber, fields, out var startLine))
         {
             if (fields.Count == 1 && fields[0].Length == 0)
             {
@@ -61,73 +62,95 @@ internal sealed class CsvTable
         return new CsvTable(file, header ?? [], headerLine, rows);
     }
 
-    private static bool ReadRecord(StringReader reader, ref int lineNumber, out List<string> fields, out int startLine)
+    /// <summary>
+    /// Reads one record starting at <paramref name="position"/> into <paramref name="fields"/>. Lines
+    /// without quotes (nearly all of a catalogue) are cut with span searches; a quoted field takes the slow
+    /// path, and may span lines.
+    /// </summary>
+    private static bool ReadRecord(string content, ref int position, ref int lineNumber, List<string> fields, out int startLine)
     {
-        fields = [];
+        fields.Clear();
         startLine = lineNumber + 1;
-        var line = reader.ReadLine();
-        if (line is null)
+        if (position >= content.Length)
         {
             return false;
         }
 
-        lineNumber++;
+        var rest = content.AsSpan(position);
+        var end = rest.IndexOfAny('\n', '"');
+        if (end < 0 || rest[end] == '\n')
+        {
+            var length = end < 0 ? rest.Length : end;
+            var line = rest[..length];
+            if (line.Length > 0 && line[^1] == '\r')
+            {
+                line = line[..^1];
+            }
+
+            foreach (var range in line.Split(','))
+            {
+                fields.Add(line[range].ToString());
+            }
+
+            position += end < 0 ? rest.Length : end + 1;
+            lineNumber++;
+            return true;
+        }
+
+        ReadQuotedRecord(content, ref position, ref lineNumber, fields);
+        return true;
+    }
+
+    private static void ReadQuotedRecord(string content, ref int position, ref int lineNumber, List<string> fields)
+    {
         var field = new StringBuilder();
         var inQuotes = false;
-        while (true)
+        lineNumber++;
+        for (; position < content.Length; position++)
         {
-            for (var i = 0; i < line.Length; i++)
+            var c = content[position];
+            if (inQuotes)
             {
-                var c = line[i];
-                if (inQuotes)
+                if (c == '"' && position + 1 < content.Length && content[position + 1] == '"')
                 {
-                    if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                    {
-                        field.Append('"');
-                        i++;
-                    }
-                    else if (c == '"')
-                    {
-                        inQuotes = false;
-                    }
-                    else
-                    {
-                        field.Append(c);
-                    }
+                    field.Append('"');
+                    position++;
                 }
                 else if (c == '"')
                 {
-                    inQuotes = true;
-                }
-                else if (c == ',')
-                {
-                    fields.Add(field.ToString());
-                    field.Clear();
+                    inQuotes = false;
                 }
                 else
                 {
+                    if (c == '\n')
+                    {
+                        lineNumber++; // a quoted field spans lines
+                    }
+
                     field.Append(c);
                 }
             }
-
-            if (!inQuotes)
+            else if (c == '"')
             {
+                inQuotes = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\n')
+            {
+                position++;
                 break;
             }
-
-            // A quoted field spans lines.
-            line = reader.ReadLine();
-            if (line is null)
+            else if (c != '\r' || position + 1 >= content.Length || content[position + 1] != '\n')
             {
-                break;
+                field.Append(c);
             }
-
-            lineNumber++;
-            field.Append('\n');
         }
 
         fields.Add(field.ToString());
-        return true;
     }
 }
 

@@ -42,6 +42,25 @@ public sealed class KnowledgeBase
     /// </summary>
     internal static KnowledgeBase Load(RuleSetSource source, List<RuleSetProblem> problems)
     {
+        var kbFiles = source.Files.Where(f => f.Path.StartsWith(RuleSetSource.KnowledgeFolder, StringComparison.Ordinal)).ToList();
+        var hash = RuleSetCompiler.ContentHash(new RuleSetSource(kbFiles));
+        if (LoadedRecently.Find(hash) is { } loaded)
+        {
+            return loaded;
+        }
+
+        var before = problems.Count;
+        var knowledge = LoadFiles(source, problems);
+        if (problems.Count == before)
+        {
+            LoadedRecently.Remember(hash, knowledge);
+        }
+
+        return knowledge;
+    }
+
+    private static KnowledgeBase LoadFiles(RuleSetSource source, List<RuleSetProblem> problems)
+    {
         var items = new Dictionary<string, KbItem>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var files = source.Files
@@ -197,5 +216,47 @@ public sealed class KnowledgeBase
         problems.Add(new RuleSetProblem(csv.File, null, csv.HeaderLine,
             $"missing column{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)} (table '{table}' needs {string.Join(", ", columns)})"));
         return false;
+    }
+
+    /// <summary>
+    /// The knowledge bases loaded lately, by the hash of their files. A new rule-set version usually changes
+    /// rules, not the 50,000-item catalogue: its knowledge base is then the one already in memory (it is
+    /// never changed after loading), and a reload costs the rules' compilation only. Weak references: a
+    /// knowledge base no rule set uses any more is not kept alive by this.
+    /// </summary>
+    private static class LoadedRecently
+    {
+        private const int Capacity = 4;
+        private static readonly Lock Gate = new();
+        private static readonly List<(string Hash, WeakReference<KnowledgeBase> Knowledge)> Entries = [];
+
+        public static KnowledgeBase? Find(string hash)
+        {
+            lock (Gate)
+            {
+                foreach (var (entryHash, reference) in Entries)
+                {
+                    if (entryHash == hash && reference.TryGetTarget(out var knowledge))
+                    {
+                        return knowledge;
+                    }
+                }
+
+                return null;
+            }
+        }
+
+        public static void Remember(string hash, KnowledgeBase knowledge)
+        {
+            lock (Gate)
+            {
+                Entries.RemoveAll(e => e.Hash == hash || !e.Knowledge.TryGetTarget(out _));
+                Entries.Insert(0, (hash, new WeakReference<KnowledgeBase>(knowledge)));
+                if (Entries.Count > Capacity)
+                {
+                    Entries.RemoveAt(Entries.Count - 1);
+                }
+            }
+        }
     }
 }

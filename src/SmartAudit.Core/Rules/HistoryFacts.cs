@@ -52,6 +52,13 @@ public sealed class HistoryFacts
 
     public bool HasSupplyCovering(string ingredient, DateOnly date) => SupplyCovering(ingredient, date) is not null;
 
+    /// <summary>
+    /// Days an earlier supply of <paramref name="ingredient"/> still lasts after <paramref name="date"/>
+    /// (0 when none does): a prescription with more than a few days left is a duplicate (重复开药).
+    /// </summary>
+    public int RemainingSupplyDays(string ingredient, DateOnly date) =>
+        SupplyCovering(ingredient, date) is { } supply ? supply.SupplyEnd.DayNumber - date.DayNumber : 0;
+
     /// <summary>An earlier supply lasting on the line's date whose ingredient is contraindicated with the line's, or null.</summary>
     public HistoryLine? ContraindicatedSupply(LineFacts line)
     {

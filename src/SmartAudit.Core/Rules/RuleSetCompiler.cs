@@ -38,6 +38,7 @@ public static class RuleSetCompiler
         CustomTypes =
         [
             typeof(RequestFacts), typeof(LineFacts), typeof(KbItem), typeof(Patient), typeof(Encounter),
+            typeof(HistoryFacts), typeof(History.HistoryLine), typeof(History.HistoryEncounter), typeof(ItemRelation),
             typeof(Sex), typeof(Stage), typeof(EncounterKind), typeof(ItemKind), typeof(InsuranceType),
         ],
         UseFastExpressionCompiler = false,

@@ -8,8 +8,8 @@ namespace SmartAudit.Kafka.Post;
 
 /// <summary>
 /// A flagged settled claim for the fraud teams' queue, version 1 (<c>"schema": "smartaudit.case.v1"</c>): the
-/// claim's active findings, the money on the lines they name, the versions that flagged it, and where the
-/// claim came from. <see cref="CaseId"/> is the claim's request id, so a case is the same case wherever it
+/// claim's active findings, the money on the lines they name, the fraud model's score and reasons (when it
+/// scored the claim: the queue is ordered by it), the versions that flagged it, and where the claim came from. <see cref="CaseId"/> is the claim's request id, so a case is the same case wherever it
 /// is read. JSON, camelCase, like the decision log; fields are only added within a version.
 /// </summary>
 public sealed record CaseRecord(
@@ -30,6 +30,7 @@ public sealed record CaseRecord(
     IReadOnlyList<FindingRecord> Findings,
     string RuleSetVersion,
     string? ModelVersion,
+    FraudRecord? Fraud,
     bool Degraded,
     IReadOnlyList<string> DegradedReasons,
     IReadOnlyList<LineRecord> Lines)
@@ -47,7 +48,7 @@ public sealed record CaseRecord(
             : record.Lines.Where(l => named.Contains(l.LineId)).Sum(l => l.AmountFen);
         return new CaseRecord(SchemaV1, record.RequestId, source, record.DecidedAt, record.PatientId, record.EncounterId, record.EncounterKind,
             record.HospitalId, record.HospitalLevel, record.Department, record.DoctorId, record.Action, claimAmount, flaggedAmount, findings,
-            record.RuleSetVersion, record.ModelVersion, record.Degraded, record.DegradedReasons, record.Lines);
+            record.RuleSetVersion, record.ModelVersion, record.Fraud, record.Degraded, record.DegradedReasons, record.Lines);
     }
 }
 

@@ -19,6 +19,15 @@ internal static class DemoPrinter
             await writer.WriteLineAsync($"           {finding.MessageEn}");
         }
 
+        if (response.Fraud is { } fraud)
+        {
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"   fraud score {fraud.Score:0.000} (model {fraud.ModelVersion})"));
+            foreach (var reason in fraud.Reasons)
+            {
+                await writer.WriteLineAsync($"           {reason.Message} / {reason.MessageEn}");
+            }
+        }
+
         await writer.WriteLineAsync();
     }
 

@@ -3,7 +3,7 @@ using V1 = SmartAudit.Contracts.V1;
 
 namespace SmartAudit.Server.Grpc;
 
-/// <summary>Maps a decision to the wire: active findings only (silent ones stay in the decision log).</summary>
+/// <summary>Maps a decision to the wire: active findings only (silent ones stay in the decision log), and the fraud assessment.</summary>
 internal static class CheckResponseMapper
 {
     public static V1.CheckResponse ToResponse(Decision decision)
@@ -37,6 +37,29 @@ internal static class CheckResponseMapper
             response.Findings.Add(wire);
         }
 
+        if (decision.Fraud is { } fraud)
+        {
+            response.Fraud = ToWire(fraud);
+        }
+
         return response;
+    }
+
+    private static V1.FraudAssessment ToWire(Core.Fraud.FraudAssessment fraud)
+    {
+        var wire = new V1.FraudAssessment { Score = fraud.Score, ModelVersion = fraud.ModelVersion };
+        foreach (var reason in fraud.Reasons)
+        {
+            wire.Reasons.Add(new V1.FraudReason
+            {
+                Feature = reason.Feature,
+                Value = reason.Value,
+                Contribution = reason.Contribution,
+                Message = reason.Message,
+                MessageEn = reason.MessageEn,
+            });
+        }
+
+        return wire;
     }
 }

@@ -5,14 +5,17 @@ using SmartAudit.Core.Audit;
 using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
 using SmartAudit.Embedded.Rules;
+using SmartAudit.Redis;
 
 namespace SmartAudit.Server.Rules;
 
 internal static partial class RuleEngineExtensions
 {
     /// <summary>
-    /// The rule engine on the embedded default: the rule set compiled from the <c>rules/</c> folder at
-    /// start-up. A rule set with problems stops start-up with every problem listed.
+    /// The rule engine: with <c>Redis:Configuration</c> set, the environment's active rule set from Redis,
+    /// reloaded whenever another version is activated; otherwise (the embedded default) the rule set
+    /// compiled from the <c>rules/</c> folder at start-up. A rule set with problems stops start-up with
+    /// every problem listed.
     /// </summary>
     public static IHostApplicationBuilder AddRuleEngine(this IHostApplicationBuilder builder)
     {
@@ -21,8 +24,20 @@ internal static partial class RuleEngineExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new ActiveRuleSet(LoadFromFolder(sp.GetRequiredService<IOptions<AuditOptions>>().Value,
-            sp.GetRequiredService<ILogger<ActiveRuleSet>>())));
+        RuleSet RulesFolder(IServiceProvider sp) =>
+            LoadFromFolder(sp.GetRequiredService<IOptions<AuditOptions>>().Value, sp.GetRequiredService<ILogger<ActiveRuleSet>>());
+        if (builder.IsRedisConfigured())
+        {
+            // Published rule sets from Redis, reloaded on activation; the folder only as an allowed fallback.
+            // Patient history in Redis too, shared by every instance.
+            builder.AddRedisRuleSets(RulesFolder);
+            builder.AddRedisHistoryStore();
+        }
+        else
+        {
+            builder.Services.AddSingleton(sp => new ActiveRuleSet(RulesFolder(sp)));
+        }
+
         builder.Services.AddSingleton<Auditor>();
         builder.Services.AddSingleton<DegradedReasons>(); // what adapters report as degraded, passed to the Auditor per request
         builder.AddEmbeddedHistoryStore();
