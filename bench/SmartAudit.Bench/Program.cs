@@ -5,7 +5,7 @@ using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
 //   [all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
-//   [--kafka | --compare-kafka [--repeat N]] [--claims N] [--partitions P] [--batch B]
+//   [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -44,7 +44,7 @@ if (options.Suite is "all" or "e2e")
 
 if (options.Suite is "worker")
 {
-    exit = await SmartAudit.Bench.Worker.WorkerSuite.RunAsync(repoRoot, outDir, options.Claims, options.Partitions, options.Batch);
+    exit = await SmartAudit.Bench.Worker.WorkerSuite.RunAsync(repoRoot, outDir, options.Claims, options.Partitions, options.Batch, options.Repeat);
 }
 
 if (options.Suite is "all" or "engine")
@@ -121,7 +121,7 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         var catalogue = 50_000;
         var kafka = false;
         var compareKafka = false;
-        var repeat = 1;
+        var repeat = 0; // per suite: 1 for --compare-kafka, 3 for worker
         var claims = 40_000;
         var partitions = 12;
         var batch = 500;
@@ -143,10 +143,11 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--claims": claims = (int)Next(); break;
                 case "--partitions": partitions = (int)Next(); break;
                 case "--batch": batch = (int)Next(); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka | --compare-kafka [--repeat N]] [--claims N] [--partitions P] [--batch B])");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B])");
             }
         }
 
+        repeat = repeat > 0 ? repeat : suite == "worker" ? 3 : 1;
         return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, kafka,
             compareKafka, repeat, claims, partitions, batch);
     }
