@@ -32,6 +32,22 @@ public class EngineEquivalenceTests
     }
 
     [Fact]
+    public async Task IndexedEngine_OnLongOrders_WherePairsAreGrouped_FindsExactlyWhatPlainRulesEngineFinds()
+    {
+        // Above 32 lines the engine groups lines by item and ingredient instead of scanning every earlier line.
+        var ruleSet = ShippedRules.RuleSet;
+        var baseline = new PlainRulesEngineBaseline(ruleSet);
+
+        foreach (var (request, history) in RandomOrders.GenerateWithHistory(ruleSet, seed: 77, count: 30, minLines: 33, maxLines: 45))
+        {
+            var expected = FindingKey.Sorted(await baseline.EvaluateAsync(request, history)).ToList();
+            var actual = FindingKey.Sorted(AuditEngine.Evaluate(ruleSet, request, history, null).Findings.Select(FindingKey.Of)).ToList();
+
+            Assert.True(expected.SequenceEqual(actual), $"{request.RequestId}: plain RulesEngine found [{string.Join("; ", expected)}], the engine [{string.Join("; ", actual)}]");
+        }
+    }
+
+    [Fact]
     public void RandomOrders_SameSeed_SameRequests()
     {
         var first = RandomOrders.Generate(ShippedRules.RuleSet, seed: 7, count: 20);

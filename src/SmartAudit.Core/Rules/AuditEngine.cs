@@ -114,14 +114,17 @@ public static class AuditEngine
     private static void EvaluatePairRules(RuleIndex index, RequestFacts ctx, LineFacts[] lines, Evaluation evaluation)
     {
         var args = new object[] { ctx, null!, null! };
-        Dictionary<string, List<int>>? sameItem = null;
+        Dictionary<string, List<int>>? sameItem = null, sameIngredient = null;
         foreach (var rule in index.PairRules)
         {
             var pairing = rule.Rule.Definition.Pairing;
-            if (pairing == RulePairing.SameItem && lines.Length > DirectPairScanLimit)
+            // Long requests: lines grouped by item code or ingredient, so a line meets only its own group.
+            var groups = lines.Length <= DirectPairScanLimit ? null : pairing switch
             {
-                sameItem ??= GroupByItem(lines);
-            }
+                RulePairing.SameItem => sameItem ??= GroupBy(lines, static l => l.ItemCode),
+                RulePairing.SameIngredient => sameIngredient ??= GroupBy(lines, static l => l.Item.Ingredient),
+                _ => null,
+            };
 
             for (var j = 1; j < lines.Length; j++)
             {
@@ -132,11 +135,11 @@ public static class AuditEngine
                 }
 
                 args[2] = b;
-                if (pairing == RulePairing.SameItem && sameItem is not null)
+                if (groups is not null)
                 {
-                    foreach (var i in sameItem[b.ItemCode])
+                    foreach (var i in groups[pairing == RulePairing.SameItem ? b.ItemCode : b.Item.Ingredient])
                     {
-                        if (i >= j || evaluation.Run(rule, Set(args, lines[i]), lines[i], b))
+                        if (i >= j || (IsCandidate(pairing, lines[i], b) && evaluation.Run(rule, Set(args, lines[i]), lines[i], b)))
                         {
                             break;
                         }
@@ -180,14 +183,14 @@ public static class AuditEngine
         _ => true,
     };
 
-    private static Dictionary<string, List<int>> GroupByItem(LineFacts[] lines)
+    private static Dictionary<string, List<int>> GroupBy(LineFacts[] lines, Func<LineFacts, string> key)
     {
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
-            if (!groups.TryGetValue(line.ItemCode, out var members))
+            if (!groups.TryGetValue(key(line), out var members))
             {
-                groups[line.ItemCode] = members = [];
+                groups[key(line)] = members = [];
             }
 
             members.Add(line.Index);
