@@ -12,6 +12,8 @@ using SmartAudit.Core.Rules;
 using SmartAudit.Fraud.Scoring;
 using SmartAudit.Kafka;
 using SmartAudit.Kafka.Post;
+using SmartAudit.Redis;
+using StackExchange.Redis;
 
 namespace SmartAudit.Cli.Post;
 
@@ -27,12 +29,17 @@ internal sealed class AuditWorkerCommand : Command
 
     public override string Name => string.Empty;
 
-    public override string Arguments => "[--bootstrap <servers>] [--rules <dir>] [--model <file>] [--group <id>] [--instances N] [--batch N] [--spool <dir>] [--until-idle <seconds>]";
+    public override string Arguments => "[--bootstrap <servers>] [--redis <url>] [--rules <dir>] [--model <file>] [--group <id>] [--instances N] [--batch N] [--spool <dir>] [--until-idle <seconds>]";
 
     public override string Summary => "POST-stage batch audit: consume settled claims in a consumer group, publish flagged cases.";
 
     public override string Details => $"""
-        --rules       the rule set (folder or bundle; default: rules).
+        --redis       as the servers: the environment's active rule set (reloaded on activation) and the
+                      patients' history, shared with the servers, from Redis (else Redis__Configuration;
+                      Redis__Environment, default production). Without Redis: --rules and an in-memory
+                      history of this process's claims only.
+        --rules       the rule set (folder or bundle; default: rules); with Redis, the start-up fallback
+                      when Redis__FallbackToRulesFolder=true.
         --model       the fraud model (default: models/fraud.zip found upwards from here); without one,
                       claims are audited with the rules only, and the decisions say so.
         --group       consumer group (default smartaudit-post-audit); workers of one group split the partitions.
@@ -64,6 +71,7 @@ internal sealed class AuditWorkerCommand : Command
             {
                 case "--bootstrap" when hasValue: bootstrap = args[++i]; break;
                 case "--rules" when hasValue: rulesPath = args[++i]; break;
+                case "--redis" when hasValue: settings["Redis:Configuration"] = args[++i]; break;
                 case "--model" when hasValue: modelPath = args[++i]; break;
                 case "--group" when hasValue: settings["AuditWorker:GroupId"] = args[++i]; break;
                 case "--spool" when hasValue: settings["Kafka:SpoolPath"] = args[++i]; break;
@@ -83,10 +91,15 @@ internal sealed class AuditWorkerCommand : Command
         }
 
         settings["Kafka:BootstrapServers"] = kafka.BootstrapServers;
-        var loaded = LoadRuleSet(rulesPath, stderr);
-        if (loaded is null)
+        var redis = settings.ContainsKey("Redis:Configuration") || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("Redis__Configuration"));
+        RuleSet? folder = null;
+        if (!redis)
         {
-            return ExitCodes.Problems;
+            folder = LoadRuleSet(rulesPath, stderr)?.RuleSet;
+            if (folder is null)
+            {
+                return ExitCodes.Problems;
+            }
         }
 
         var fraud = LoadModel(modelPath, stderr, out var modelProblem);
@@ -95,16 +108,18 @@ internal sealed class AuditWorkerCommand : Command
             return ExitCodes.Problems;
         }
 
-        using var host = Build(loaded.Value.RuleSet, fraud, settings);
-        var service = host.Services.GetRequiredService<AuditWorkerService>();
+        using var host = Build(settings, fraud, folder, () => LoadRuleSet(rulesPath, stderr)?.RuleSet
+            ?? throw new InvalidOperationException($"the fallback rule set {rulesPath} does not compile"));
+        AuditWorkerService service;
         try
         {
+            service = host.Services.GetRequiredService<AuditWorkerService>(); // loads the rule set (from Redis: its active version)
             host.Run(); // until Ctrl+C, SIGTERM or --until-idle; disposes the host
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or InvalidOperationException or RedisException)
         {
             stderr.WriteLine($"{CommandLine.ToolName}: {ex.Message}");
-            return ExitCodes.Usage;
+            return ex is OptionsValidationException ? ExitCodes.Usage : ExitCodes.Problems;
         }
 
         foreach (var worker in service.Workers.Where(_ => service.Workers.Count > 1))
@@ -122,16 +137,28 @@ internal sealed class AuditWorkerCommand : Command
         return ExitCodes.Success;
     }
 
-    /// <summary>The worker's host: the rule set, the embedded history store, the Kafka decision log and the workers.</summary>
-    private static IHost Build(RuleSet ruleSet, IFraudScorer? fraud, Dictionary<string, string?> settings)
+    /// <summary>
+    /// The worker's host: the rule set and the patients' history (from Redis when configured, as the servers
+    /// have them; else <paramref name="folder"/> and in memory), the fraud model, the Kafka decision log and the workers.
+    /// </summary>
+    private static IHost Build(Dictionary<string, string?> settings, IFraudScorer? fraud, RuleSet? folder, Func<RuleSet> fallback)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Directory.GetCurrentDirectory() });
         builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning).AddFilter("SmartAudit", LogLevel.Information);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(new ActiveRuleSet(ruleSet));
-        builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations();
-        builder.Services.AddSingleton<IPatientHistoryStore>(sp => new InMemoryPatientHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value));
+        if (builder.IsRedisConfigured())
+        {
+            builder.AddRedisRuleSets(_ => fallback());
+            builder.AddRedisHistoryStore();
+        }
+        else
+        {
+            builder.Services.AddSingleton(new ActiveRuleSet(folder ?? fallback()));
+            builder.Services.AddOptions<HistoryOptions>().BindConfiguration(HistoryOptions.SectionName).ValidateDataAnnotations();
+            builder.Services.AddSingleton<IPatientHistoryStore>(sp => new InMemoryPatientHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value));
+        }
+
         if (fraud is not null)
         {
             builder.Services.AddSingleton(fraud);
