@@ -4,7 +4,8 @@ using SmartAudit.Bench.E2E;
 using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
-//   [all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka]
+//   [all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
+//   [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -13,7 +14,37 @@ var exit = 0;
 
 if (options.Suite is "all" or "e2e")
 {
-    exit = await RunEndToEndAsync();
+    if (options.CompareKafka)
+    {
+        // Off and on alternately, --repeat times: the table takes the median of each figure over the runs,
+        // so that one noisy minute on a shared machine does not decide the comparison.
+        var off = new List<IReadOnlyList<ScenarioResult>>();
+        var on = new List<IReadOnlyList<ScenarioResult>>();
+        var machine = string.Empty;
+        for (var run = 0; run < options.Repeat; run++)
+        {
+            var a = await RunEndToEndAsync(kafkaLog: false);
+            var b = await RunEndToEndAsync(kafkaLog: true);
+            off.Add(a.Results);
+            on.Add(b.Results);
+            machine = a.Machine;
+            exit = Math.Max(exit, Math.Max(a.Exit, b.Exit));
+        }
+
+        var comparison = KafkaComparison.Markdown(off, on, machine);
+        Console.WriteLine(comparison);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-kafka-compare.md"), comparison);
+        Console.Error.WriteLine($"Wrote {Path.Combine(outDir, "e2e-kafka-compare.md")}");
+    }
+    else
+    {
+        exit = (await RunEndToEndAsync(options.Kafka)).Exit;
+    }
+}
+
+if (options.Suite is "worker")
+{
+    exit = await SmartAudit.Bench.Worker.WorkerSuite.RunAsync(repoRoot, outDir, options.Claims, options.Partitions, options.Batch, options.Repeat);
 }
 
 if (options.Suite is "all" or "engine")
@@ -23,7 +54,7 @@ if (options.Suite is "all" or "engine")
 
 return exit;
 
-async Task<int> RunEndToEndAsync()
+async Task<(int Exit, List<ScenarioResult> Results, string Machine)> RunEndToEndAsync(bool kafkaLog)
 {
     var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
     Console.Error.WriteLine($"SmartAudit end-to-end benchmark: {options.Duration.TotalSeconds:0}s per scenario after {options.Warmup.TotalSeconds:0.#}s warm-up");
@@ -41,7 +72,7 @@ async Task<int> RunEndToEndAsync()
 
     // --kafka: decisions go to Kafka (librdkafka's mock cluster, a real Kafka-protocol broker on loopback
     // hosted by this process) instead of the JSON-lines file, to measure what the Kafka log adds.
-    using var kafka = options.Kafka ? new SmartAudit.Testing.KafkaMockCluster() : null;
+    using var kafka = kafkaLog ? new SmartAudit.Testing.KafkaMockCluster() : null;
     if (kafka is not null)
     {
         kafka.CreateTopic("smartaudit.decisions.v1", 12);
@@ -55,12 +86,12 @@ async Task<int> RunEndToEndAsync()
     var rss = server.PeakRssBytes();
     var markdown = Report.Markdown(results, rss, machine);
     Console.WriteLine(markdown);
-    var name = options.Kafka ? "e2e-kafka-latest" : "e2e-latest";
+    var name = kafkaLog ? "e2e-kafka-latest" : "e2e-latest";
     await File.WriteAllTextAsync(Path.Combine(outDir, name + ".md"), markdown);
     await File.WriteAllTextAsync(Path.Combine(outDir, name + ".json"), Report.Json(results, rss, machine));
     Console.Error.WriteLine($"Wrote {Path.Combine(outDir, name + ".md")} and .json");
     rules.Delete(recursive: true);
-    return results.Any(r => r.Errors > 0) ? 1 : 0;
+    return (results.Any(r => r.Errors > 0) ? 1 : 0, results, machine);
 }
 
 static string FindRepoRoot()
@@ -76,7 +107,8 @@ static string FindRepoRoot()
     throw new InvalidOperationException("run the benchmark from inside the repository");
 }
 
-internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, bool Kafka)
+internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, bool Kafka,
+    bool CompareKafka, int Repeat, int Claims, int Partitions, int Batch)
 {
     public static Options Parse(string[] args)
     {
@@ -88,12 +120,17 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         string? only = null;
         var catalogue = 50_000;
         var kafka = false;
+        var compareKafka = false;
+        var repeat = 0; // per suite: 1 for --compare-kafka, 3 for worker
+        var claims = 40_000;
+        var partitions = 12;
+        var batch = 500;
         for (var i = 0; i < args.Length; i++)
         {
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "all" or "e2e" or "engine": suite = args[i]; break;
+                case "all" or "e2e" or "engine" or "worker": suite = args[i]; break;
                 case "--duration": duration = Next(); break;
                 case "--warmup": warmup = Next(); break;
                 case "--rate": rate = Next(); break;
@@ -101,10 +138,17 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--only": only = args[++i]; break;
                 case "--catalogue": catalogue = (int)Next(); break;
                 case "--kafka": kafka = true; break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka])");
+                case "--compare-kafka": compareKafka = true; break;
+                case "--repeat": repeat = Math.Max(1, (int)Next()); break;
+                case "--claims": claims = (int)Next(); break;
+                case "--partitions": partitions = (int)Next(); break;
+                case "--batch": batch = (int)Next(); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B])");
             }
         }
 
-        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, kafka);
+        repeat = repeat > 0 ? repeat : suite == "worker" ? 3 : 1;
+        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, kafka,
+            compareKafka, repeat, claims, partitions, batch);
     }
 }

@@ -12,7 +12,7 @@ internal abstract class Command
     /// <summary>The first word: the area the command works on, e.g. "rules".</summary>
     public abstract string Group { get; }
 
-    /// <summary>The second word: what it does there, e.g. "validate".</summary>
+    /// <summary>The second word: what it does there, e.g. "validate"; empty for a one-word command.</summary>
     public abstract string Name { get; }
 
     /// <summary>What follows the two words, e.g. "&lt;dir&gt;".</summary>
@@ -24,7 +24,8 @@ internal abstract class Command
     /// <summary>Further help, shown by <c>smartaudit GROUP NAME --help</c>.</summary>
     public virtual string Details => string.Empty;
 
-    public string Synopsis => $"{CommandLine.ToolName} {Group} {Name} {Arguments}".TrimEnd();
+    /// <summary>The usage line; a command without a <see cref="Name"/> is called by its group alone (<c>smartaudit audit-worker</c>).</summary>
+    public string Synopsis => string.Join(' ', new[] { CommandLine.ToolName, Group, Name, Arguments }.Where(p => p.Length > 0));
 
     /// <summary>Runs with the arguments after the two command words; returns one of <see cref="ExitCodes"/>.</summary>
     public abstract int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr);

@@ -26,6 +26,8 @@ internal static class CommandLine
         new Claims.SimulateClaimsCommand(),
         new Model.TrainModelCommand(),
         new Knowledge.GenerateCatalogueCommand(),
+        new Reports.ComplianceCommand(),
+        new Post.AuditWorkerCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -48,6 +50,11 @@ internal static class CommandLine
             return UsageError(stderr, $"unknown command '{group}'", null);
         }
 
+        if (Commands.FirstOrDefault(c => c.Group == group && c.Name.Length == 0) is { } single)
+        {
+            return Run(single, args[1..], stdout, stderr);
+        }
+
         if (args.Length == 1)
         {
             return UsageError(stderr, $"'{group}' needs a command", group);
@@ -65,7 +72,11 @@ internal static class CommandLine
             return UsageError(stderr, $"unknown command '{group} {args[1]}'", group);
         }
 
-        var rest = args[2..];
+        return Run(command, args[2..], stdout, stderr);
+    }
+
+    private static int Run(Command command, string[] rest, TextWriter stdout, TextWriter stderr)
+    {
         if (rest.Any(a => a is "--help" or "-h"))
         {
             command.WriteUsage(stdout);

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
 using SmartAudit.Kafka.Producing;
 using SmartAudit.Kafka.Spool;
@@ -20,8 +21,11 @@ namespace SmartAudit.Kafka;
 /// no record overtakes an older one. Stopping flushes the producer and spools whatever it could not flush.
 /// See <c>docs/decision-log.md</c> for the guarantees and their limits.
 /// </summary>
-public sealed partial class KafkaDecisionLog : IDecisionLog, IHostedService, IDisposable, ISpoolOwner
+public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource, IHostedService, IDisposable, ISpoolOwner
 {
+    /// <summary>What responses and decisions say while the log spools (<see cref="IDegradationSource"/>).</summary>
+    public const string SpoolingReason = "decision log spooling to disk";
+
     private const int BatchSize = 1024;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private readonly KafkaOptions _options;
@@ -74,6 +78,9 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IHostedService, IDi
     public long PossiblyDuplicatedRecords => _live.PossiblyPersisted;
 
     public string SpoolPath => _spool.DirectoryPath;
+
+    /// <summary><see cref="SpoolingReason"/> while spooling: the request is answered all the same, and says so.</summary>
+    public string? DegradedReason => _spooling ? SpoolingReason : null;
 
     public void Append(Decision decision)
     {

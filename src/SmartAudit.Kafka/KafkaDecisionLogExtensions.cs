@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
 
 namespace SmartAudit.Kafka;
@@ -9,7 +10,9 @@ public static class KafkaDecisionLogExtensions
 {
     /// <summary>
     /// The Kafka decision log (section <c>Kafka</c>) as the host's <see cref="IDecisionLog"/>, started and
-    /// stopped (flushed) with the host. Bad options stop start-up with the option named.
+    /// stopped (flushed) with the host, reporting its spooling as a degradation (<see cref="IDegradationSource"/>)
+    /// and as a Degraded health check named <c>decision-log</c>; and the <see cref="Compliance.ComplianceReader"/>
+    /// over its topics. Bad options stop start-up with the option named.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaDecisionLog(this IHostApplicationBuilder builder)
     {
@@ -21,6 +24,9 @@ public static class KafkaDecisionLogExtensions
         builder.Services.AddSingleton<KafkaDecisionLog>();
         builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<KafkaDecisionLog>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaDecisionLog>());
+        builder.Services.AddSingleton<IDegradationSource>(sp => sp.GetRequiredService<KafkaDecisionLog>());
+        builder.Services.AddHealthChecks().AddCheck<KafkaDecisionLogHealthCheck>("decision-log");
+        builder.Services.AddSingleton<Compliance.ComplianceReader>(); // figures computed from the log's topics
         return builder;
     }
 }

@@ -52,4 +52,7 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Decision log: could not write the spool; the records of this batch may be lost")]
     public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Debug, Message = "Kafka client {Client}: {Code}: {Reason}")]
+    public static partial void ClientError(ILogger logger, string client, string code, string reason);
 }

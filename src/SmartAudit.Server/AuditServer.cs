@@ -2,12 +2,13 @@ using SmartAudit.Server.Decisions;
 using SmartAudit.Server.Demo;
 using SmartAudit.Server.Fraud;
 using SmartAudit.Server.Grpc;
+using SmartAudit.Server.Post;
 using SmartAudit.Server.Rules;
 
 namespace SmartAudit.Server;
 
 /// <summary>
-/// Composition of the audit host, read top to bottom like the architecture: rules, decision log, gRPC.
+/// Composition of the audit host, read top to bottom like the architecture: rules, decision log, POST worker, gRPC.
 /// Tests and the benchmark build the same host with their own configuration.
 /// </summary>
 public static class AuditServer
@@ -25,6 +26,7 @@ public static class AuditServer
         builder.AddRuleEngine();
         builder.AddFraudModel();
         builder.AddDecisionLog();
+        builder.AddPostAuditWorker(); // AuditWorker:Enabled: the POST-stage batch audit in this process (needs Kafka)
         builder.AddAuditGrpc();
         builder.AddDemo();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Kafka.Post;
 
 namespace SmartAudit.Kafka.Tests;
 
@@ -29,6 +31,26 @@ public class SchemaSnapshotTests
     }
 
     [Fact]
+    public void CaseRecordV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var decision = Records.Decision() with { Action = AuditAction.Warn };
+        decision = decision with { Request = decision.Request with { Stage = Stage.Post } };
+
+        var json = PostJsonContext.ToUtf8(CaseRecord.From(decision, new ClaimSource("smartaudit.claims.v1", 3, 1234)));
+
+        AssertMatchesSample(CaseRecord.SchemaV1, json);
+    }
+
+    [Fact]
+    public void ClaimRejectedV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var record = new RejectedClaimRecord(RejectedClaimRecord.SchemaV1, new ClaimSource("smartaudit.claims.v1", 3, 1235), "C0002", "invalid claim",
+            ["patient: is missing"], Records.DecidedAt, """{"requestId":"C0002","stage":"STAGE_POST"}""");
+
+        AssertMatchesSample(RejectedClaimRecord.SchemaV1, PostJsonContext.ToUtf8(record));
+    }
+
+    [Fact]
     public void DecisionRecordV1_CommittedSample_ReadsBackIntoTheRecord()
     {
         var record = JsonSerializer.Deserialize(File.ReadAllText(JsonSnapshot.SamplePath(DecisionRecord.SchemaV1)), DecisionJsonContext.Default.DecisionRecord)!;
@@ -46,6 +68,17 @@ public class SchemaSnapshotTests
 
         Assert.Equal(FeedbackRecord.SchemaV1, record.Schema);
         Assert.Equal("DOCUMENTED_INDICATION", record.OverrideReason);
+    }
+
+    [Fact]
+    public void FeedbackRecordV1_WrittenBeforeInferredWasAdded_ReadsAsNotInferred()
+    {
+        const string before = """{"schema":"smartaudit.feedback.v1","requestId":"R1","ruleId":"GZ-SEX-001","kind":"CHANGED","overrideReason":null,"comment":"","doctorId":"D1","lineIds":[],"recordedAt":"2026-03-10T09:32:15+08:00"}""";
+
+        var record = JsonSerializer.Deserialize(before, DecisionJsonContext.Default.FeedbackRecord)!;
+
+        Assert.False(record.Inferred);
+        Assert.Equal("CHANGED", record.Kind);
     }
 
     [Fact]

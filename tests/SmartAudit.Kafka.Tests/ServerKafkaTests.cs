@@ -1,9 +1,12 @@
 using System.Text.Json;
+using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SmartAudit.Contracts.V1;
 using SmartAudit.Core.Decisions;
 using SmartAudit.Testing;
+using static SmartAudit.Kafka.Tests.ConsumedRecords;
 
 namespace SmartAudit.Kafka.Tests;
 
@@ -46,6 +49,49 @@ public class ServerKafkaTests
     }
 
     [Fact]
+    public async Task Check_DecisionLogSpooling_AnsweredDegradedAndHealthDegradedUntilReplayed()
+    {
+        await using var harness = new KafkaLogHarness();
+        var host = await AuditServerHost.StartAsync(Settings(harness));
+        try
+        {
+            var log = host.Services.GetRequiredService<KafkaDecisionLog>();
+            var health = host.Services.GetRequiredService<HealthCheckService>();
+            var healthy = await host.Client.CheckAsync(WireOrders.Request("R-before", Contracts.V1.Stage.Pre, Sex.Female, WireOrders.Line("XG04CBF036A001")));
+            Assert.False(healthy.Degraded);
+            Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Entries["decision-log"].Status);
+
+            harness.Cluster.TakeDown();
+            await Eventually(() => log.IsSpooling, "the log notices the cluster is down");
+            var during = await host.Client.CheckAsync(WireOrders.Request("R-during", Contracts.V1.Stage.Pre, Sex.Female, WireOrders.Line("XG04CBF036A001")));
+            var report = (await health.CheckHealthAsync()).Entries["decision-log"];
+            var serving = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest());
+
+            Assert.True(during.Degraded);
+            Assert.Equal([KafkaDecisionLog.SpoolingReason], during.DegradedReasons);
+            Assert.Equal(Contracts.V1.Action.Block, during.Action); // answered in full all the same
+            Assert.Equal(HealthStatus.Degraded, report.Status);
+            Assert.Contains("spooling to disk", report.Description, StringComparison.Ordinal);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, serving.Status);
+
+            harness.Cluster.BringUp();
+            await Eventually(() => !log.IsSpooling, "the spool is replayed");
+            var after = await host.Client.CheckAsync(WireOrders.Request("R-after", Contracts.V1.Stage.Pre, Sex.Female, WireOrders.Line("XG04CBF036A001")));
+
+            Assert.False(after.Degraded);
+            Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Entries["decision-log"].Status);
+            var decisions = harness.ReadDecisions(3).ToDictionary(r => r.RequestId(), r => JsonDocument.Parse(r.Message.Value));
+            Assert.Equal(["R-after", "R-before", "R-during"], decisions.Keys.Order(StringComparer.Ordinal));
+            Assert.True(decisions["R-during"].RootElement.GetProperty("degraded").GetBoolean());
+            Assert.False(decisions["R-after"].RootElement.GetProperty("degraded").GetBoolean());
+        }
+        finally
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Start_UnknownSecurityProtocol_FailsNamingTheOption()
     {
         await using var harness = new KafkaLogHarness();
@@ -60,6 +106,7 @@ public class ServerKafkaTests
     [
         $"Kafka:BootstrapServers={harness.Cluster.BootstrapServers}",
         $"Kafka:SpoolPath={harness.SpoolPath}",
+        "Kafka:Producer:reconnect.backoff.ms=20",
         "Kafka:Producer:reconnect.backoff.max.ms=200",
     ];
 }

@@ -7,6 +7,9 @@ namespace SmartAudit.Testing;
 /// librdkafka's built-in mock Kafka cluster, in process, on loopback ports: real Kafka protocol
 /// (idempotent produce, fetch, metadata), no broker to install. Brokers can be taken down and brought
 /// back to simulate an outage. Each instance is its own cluster, so tests do not share state.
+/// Limits to remember: a partition keeps about 5 MB and drops older records past it; transactions are
+/// accepted but not honoured (no transactional offsets, aborted records visible); offsets cannot be looked
+/// up by time.
 /// </summary>
 public sealed class KafkaMockCluster : IDisposable
 {
@@ -66,6 +69,13 @@ public sealed class KafkaMockCluster : IDisposable
             Check(RdKafka.rd_kafka_mock_broker_set_up(_cluster, id), "up", id);
         }
     }
+
+    /// <summary>
+    /// The next <paramref name="count"/> requests of the Kafka API <paramref name="apiKey"/> (0 Produce, 8 OffsetCommit, …)
+    /// are answered with <paramref name="error"/>, a Kafka protocol error code, whichever client sends them.
+    /// </summary>
+    public void FailNextRequests(short apiKey, int error, int count = 1) =>
+        RdKafka.rd_kafka_mock_push_request_errors_array(_cluster, apiKey, (nuint)count, [.. Enumerable.Repeat(error, count)]);
 
     /// <summary>
     /// Every record on <paramref name="topic"/>, partition by partition in offset order: waits until the

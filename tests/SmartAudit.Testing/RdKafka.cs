@@ -102,4 +102,7 @@ internal static partial class RdKafka
 
     [LibraryImport(Library)]
     public static partial int rd_kafka_mock_broker_set_up(nint cluster, int brokerId);
+
+    [LibraryImport(Library)]
+    public static partial void rd_kafka_mock_push_request_errors_array(nint cluster, short apiKey, nuint count, [In] int[] errors);
 }

@@ -84,7 +84,11 @@ public sealed record FraudRecord(double Score, IReadOnlyList<Fraud.FraudReason> 
 
 public sealed record LineRecord(string LineId, string ItemCode, string ItemKind, double Quantity, long UnitPriceFen, long AmountFen);
 
-/// <summary>The feedback record, version 1 (<c>"schema": "smartaudit.feedback.v1"</c>).</summary>
+/// <summary>
+/// The feedback record, version 1 (<c>"schema": "smartaudit.feedback.v1"</c>). <see cref="Inferred"/> (added
+/// within v1, false when absent) marks a record the service derived rather than one a doctor sent: a PRE
+/// request that came back for the same encounter without the line a reminder flagged counts as CHANGED.
+/// </summary>
 public sealed record FeedbackRecord(
     string Schema,
     string RequestId,
@@ -94,7 +98,8 @@ public sealed record FeedbackRecord(
     string Comment,
     string DoctorId,
     IReadOnlyList<string> LineIds,
-    DateTimeOffset RecordedAt)
+    DateTimeOffset RecordedAt,
+    bool Inferred = false)
 {
     public const string SchemaV1 = "smartaudit.feedback.v1";
 

@@ -16,22 +16,12 @@ internal static class KafkaProducers
     public static ProducerConfig Config(KafkaOptions options, string name, int messageTimeoutMs)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var config = new ProducerConfig
+        var config = KafkaConnection.Apply(new ProducerConfig
         {
-            BootstrapServers = options.BootstrapServers,
-            ClientId = $"{options.ClientId}-{name}",
             LingerMs = options.LingerMs,
             MessageTimeoutMs = messageTimeoutMs,
-        };
+        }, options, name);
         config.Set("compression.type", options.Compression);
-        config.Set("security.protocol", options.SecurityProtocol);
-        SetIfGiven(config, "sasl.mechanism", options.SaslMechanism);
-        SetIfGiven(config, "sasl.username", options.SaslUsername);
-        SetIfGiven(config, "sasl.password", options.SaslPassword);
-        SetIfGiven(config, "ssl.ca.location", options.SslCaLocation);
-        SetIfGiven(config, "ssl.certificate.location", options.SslCertificateLocation);
-        SetIfGiven(config, "ssl.key.location", options.SslKeyLocation);
-        SetIfGiven(config, "ssl.key.password", options.SslKeyPassword);
         foreach (var (key, value) in options.Producer)
         {
             config.Set(key, value);
@@ -46,22 +36,6 @@ internal static class KafkaProducers
     public static IProducer<string, byte[]> Build(ProducerConfig config, ILogger logger, Action<Error> onError) =>
         new ProducerBuilder<string, byte[]>(config)
             .SetErrorHandler((_, error) => onError(error))
-            .SetLogHandler((_, message) => KafkaLog.Librdkafka(logger, LevelOf(message.Level), config.ClientId, message.Facility, message.Message))
+            .SetLogHandler((_, message) => KafkaLog.Librdkafka(logger, KafkaConnection.LevelOf(message.Level), config.ClientId, message.Facility, message.Message))
             .Build();
-
-    private static void SetIfGiven(ProducerConfig config, string key, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            config.Set(key, value);
-        }
-    }
-
-    private static LogLevel LevelOf(SyslogLevel level) => level switch
-    {
-        <= SyslogLevel.Critical => LogLevel.Error,
-        <= SyslogLevel.Warning => LogLevel.Warning,
-        <= SyslogLevel.Info => LogLevel.Information,
-        _ => LogLevel.Debug,
-    };
 }

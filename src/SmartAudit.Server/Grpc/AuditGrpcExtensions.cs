@@ -5,7 +5,7 @@ namespace SmartAudit.Server.Grpc;
 
 internal static class AuditGrpcExtensions
 {
-    /// <summary>The gRPC endpoint: the audit service, the standard health service and server reflection.</summary>
+    /// <summary>The gRPC endpoint: the audit and report services, the standard health service and server reflection.</summary>
     public static IHostApplicationBuilder AddAuditGrpc(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGrpc();
@@ -23,6 +23,7 @@ internal static class AuditGrpcExtensions
     public static WebApplication MapAuditGrpc(this WebApplication app)
     {
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<Reports.ComplianceGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

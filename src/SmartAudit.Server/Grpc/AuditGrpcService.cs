@@ -14,13 +14,13 @@ namespace SmartAudit.Server.Grpc;
 /// </summary>
 internal sealed partial class AuditGrpcService(
     Auditor auditor,
+    DegradedReasons degradation,
     IDecisionLog log,
     IOptions<AuditOptions> options,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<AuditGrpcService> logger) : V1.AuditService.AuditServiceBase
 {
-    private static readonly IReadOnlyList<string> NotDegraded = [];
     private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.Value.MaxLinesPerRequest, options.Value.Offset));
 
     public override async Task<V1.CheckResponse> Check(V1.CheckRequest request, ServerCallContext context)
@@ -105,7 +105,7 @@ internal sealed partial class AuditGrpcService(
     }
 
     private async ValueTask<V1.CheckResponse> AuditAsync(AuditRequest request, long started, CancellationToken cancellationToken) =>
-        CheckResponseMapper.ToResponse(await auditor.AuditAsync(request, NotDegraded, started, cancellationToken));
+        CheckResponseMapper.ToResponse(await auditor.AuditAsync(request, degradation.Current(), started, cancellationToken));
 
     private static async Task WriteAllAsync(ChannelReader<V1.CheckResponse> outbox, IServerStreamWriter<V1.CheckResponse> responseStream, CancellationToken cancellationToken)
     {

@@ -30,4 +30,16 @@ internal static class RpcErrors
 
     [DoesNotReturn]
     public static void ThrowInvalidArgument(BadRequest violations) => throw InvalidArgument(violations).ToRpcException();
+
+    /// <summary>The call cannot work in this server's configuration (e.g. reports without Kafka); the detail names what is missing.</summary>
+    [DoesNotReturn]
+    public static void ThrowFailedPrecondition(string subject, string description) => throw new Google.Rpc.Status
+    {
+        Code = (int)Code.FailedPrecondition,
+        Message = description,
+        Details = { Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = "CONFIGURATION", Subject = subject, Description = description } } }) },
+    }.ToRpcException();
+
+    /// <summary>A dependency did not answer; the caller may retry later.</summary>
+    public static RpcException Unavailable(string message) => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = message }.ToRpcException();
 }

@@ -39,6 +39,7 @@ internal static partial class RuleEngineExtensions
         }
 
         builder.Services.AddSingleton<Auditor>();
+        builder.Services.AddSingleton<DegradedReasons>(); // what adapters report as degraded, passed to the Auditor per request
         builder.AddEmbeddedHistoryStore();
         builder.Services.AddHostedService<RuleSetStartup>();
         return builder;
