@@ -188,9 +188,10 @@ public static class AuditEngine
         var groups = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         foreach (var line in lines)
         {
-            if (!groups.TryGetValue(key(line), out var members))
+            var k = key(line);
+            if (!groups.TryGetValue(k, out var members))
             {
-                groups[key(line)] = members = [];
+                groups[k] = members = [];
             }
 
             members.Add(line.Index);

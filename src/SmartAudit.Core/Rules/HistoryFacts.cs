@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SmartAudit.Core.History;
 
 namespace SmartAudit.Core.Rules;
@@ -14,6 +15,9 @@ public sealed class HistoryFacts
     private readonly RequestFacts _request;
     private Dictionary<string, List<HistoryLine>>? _byIngredient;
     private Dictionary<string, List<HistoryLine>>? _byItem;
+
+    // The expression and both messages of a split-hospitalisation rule ask for it: found once per request.
+    private StrongBox<HistoryEncounter?>? _lastDischarge;
 
     internal HistoryFacts(PatientHistory history, RequestFacts request)
     {
@@ -137,30 +141,29 @@ public sealed class HistoryFacts
     /// The latest earlier inpatient stay discharged on or before this admission whose principal diagnosis is
     /// in the same ICD-10 category (first three characters) as this encounter's, or null.
     /// </summary>
-    public HistoryEncounter? LastDischargeSameGroup
+    public HistoryEncounter? LastDischargeSameGroup => (_lastDischarge ??= new(FindLastDischargeSameGroup())).Value;
+
+    private HistoryEncounter? FindLastDischargeSameGroup()
     {
-        get
+        var group = _request.PrincipalDiagnosisGroup;
+        var admitted = _request.Encounter.AdmissionDate ?? _request.ServiceDate;
+        if (group.Length == 0)
         {
-            var group = _request.PrincipalDiagnosisGroup;
-            var admitted = _request.Encounter.AdmissionDate ?? _request.ServiceDate;
-            if (group.Length == 0)
-            {
-                return null;
-            }
-
-            HistoryEncounter? latest = null;
-            foreach (var encounter in Others())
-            {
-                if (encounter.Kind == Audit.EncounterKind.Inpatient && encounter.EndDate is { } discharged && discharged <= admitted
-                    && encounter.DiagnosisCodes.Count > 0 && RequestFacts.DiagnosisGroup(encounter.DiagnosisCodes[0]) == group
-                    && (latest is null || discharged > latest.EndDate))
-                {
-                    latest = encounter;
-                }
-            }
-
-            return latest;
+            return null;
         }
+
+        HistoryEncounter? latest = null;
+        foreach (var encounter in Others())
+        {
+            if (encounter.Kind == Audit.EncounterKind.Inpatient && encounter.EndDate is { } discharged && discharged <= admitted
+                && encounter.DiagnosisCodes.Count > 0 && RequestFacts.DiagnosisGroup(encounter.DiagnosisCodes[0]) == group
+                && (latest is null || discharged > latest.EndDate))
+            {
+                latest = encounter;
+            }
+        }
+
+        return latest;
     }
 
     /// <summary>Days from the discharge of <see cref="LastDischargeSameGroup"/> to this admission; -1 when there is none.</summary>
