@@ -1,3 +1,4 @@
+using SmartAudit.Core.Cases;
 using System.Text.Json;
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
@@ -39,6 +40,27 @@ public class SchemaSnapshotTests
         var json = PostJsonContext.ToUtf8(CaseRecord.From(decision, new ClaimSource("smartaudit.claims.v1", 3, 1234)));
 
         AssertMatchesSample(CaseRecord.SchemaV1, json);
+    }
+
+    [Fact]
+    public void CaseDecisionV1_Serialized_MatchesTheCommittedSampleFieldByField()
+    {
+        var decision = new CaseDecision(CaseDecision.SchemaV1, "R0001#3", "R0001", 3, CaseStep.Reversal, CaseOutcome.FalsePositive, 0, "医院补交了检查报告",
+            "chen.lead", ReviewRole.Lead, new DateTimeOffset(2026, 3, 12, 16, 5, 0, TimeSpan.FromHours(8)), Reverses: 2);
+
+        AssertMatchesSample(CaseDecision.SchemaV1, CaseJsonContext.ToUtf8(decision));
+    }
+
+    [Fact]
+    public void CaseRecordV1_WrittenBeforeStageWasAdded_ReadsAsPost()
+    {
+        var sample = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(JsonSnapshot.SamplePath(CaseRecord.SchemaV1)))!.AsObject();
+        sample.Remove("stage");
+
+        var record = CaseJsonContext.ReadCase(System.Text.Encoding.UTF8.GetBytes(sample.ToJsonString()));
+
+        Assert.Equal("POST", record.Stage);
+        Assert.Equal(3, record.Source!.Partition);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SmartAudit.Core.Cases;
 using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;

@@ -1,3 +1,4 @@
+using SmartAudit.Core.Cases;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
