@@ -31,7 +31,7 @@ public sealed class CaseRebuilder(KafkaOptions kafka, CaseIntakeOptions options,
 {
     private const int BatchSize = 1_000;
 
-    /// <exception cref="KafkaException">A topic does not exist or the cluster did not answer.</exception>
+    /// <exception cref="KafkaException">A topic does not exist or the cluster did not answer (the message names the topic).</exception>
     /// <exception cref="CaseStoreUnavailableException">The store cannot be written.</exception>
     public async Task<CaseRebuildReport> RebuildAsync(ICaseStore store, CancellationToken cancellationToken)
     {
@@ -44,20 +44,30 @@ public sealed class CaseRebuilder(KafkaOptions kafka, CaseIntakeOptions options,
         using var consumer = KafkaConnection.Reader(kafka, "case-rebuild", logger);
         try
         {
-            async Task<long> ReadAsync(string topic, CaseTopic kind) => await TopicReader.ReadAllAsync(consumer, topic, BatchSize, async (batch, ct) =>
+            async Task<long> ReadAsync(string topic, CaseTopic kind)
             {
-                foreach (var result in batch)
+                try
                 {
-                    if (CaseTopicRecords.Read(result, kind) is { } record)
+                    return await TopicReader.ReadAllAsync(consumer, topic, BatchSize, async (batch, ct) =>
                     {
-                        await CaseTopicRecords.ApplyAsync(replay, record, ct);
-                    }
-                    else
-                    {
-                        unreadable++;
-                    }
+                        foreach (var result in batch)
+                        {
+                            if (CaseTopicRecords.Read(result, kind) is { } record)
+                            {
+                                await CaseTopicRecords.ApplyAsync(replay, record, ct);
+                            }
+                            else
+                            {
+                                unreadable++;
+                            }
+                        }
+                    }, cancellationToken);
                 }
-            }, cancellationToken);
+                catch (KafkaException ex)
+                {
+                    throw new KafkaException(new Error(ex.Error.Code, $"reading {topic}: {ex.Error.Reason}"), ex);
+                }
+            }
 
             var cases = await ReadAsync(options.CasesTopic, CaseTopic.Cases);
             var decisions = await ReadAsync(kafka.DecisionsTopic, CaseTopic.Decisions);
