@@ -151,6 +151,19 @@ public sealed class RedisCaseStoreTests(RedisCaseFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task ACaseWrittenByHandThatCannotBeRead_IsLeftOffTheQueue_TheOthersAreServed()
+    {
+        var prefix = CaseStores.NewPrefix();
+        var writer = await fixture.StartStoreAsync(prefix);
+        await writer.AddAsync(TestCases.Flagged("C1"));
+        await fixture.Multiplexer.GetDatabase().HashSetAsync(new RedisKeys(prefix).CaseQueue, "C2", "{not json");
+
+        var reader = await fixture.StartStoreAsync(prefix);
+
+        Assert.Equal(["C1"], (await reader.QueryAsync(Everything)).Items.Select(c => c.CaseId));
+    }
+
+    [Fact]
     public async Task RedisDown_FailsFastAsUnavailable_AndRecoversByItself()
     {
         await using var redis = await RedisServerProcess.StartAsync();

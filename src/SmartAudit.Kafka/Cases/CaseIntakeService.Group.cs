@@ -127,6 +127,9 @@ public sealed partial class CaseIntakeService
     [LoggerMessage(EventId = 5305, Level = LogLevel.Warning, Message = "Case intake: more than {Max} case decisions wait for their case; the oldest (partition {Partition} offset {Offset}) is dropped")]
     private static partial void LogDropped(ILogger logger, int max, int partition, long offset);
 
+    [LoggerMessage(EventId = 5308, Level = LogLevel.Error, Message = "Case intake: the record at {Topic} partition {Partition} offset {Offset} could not be applied; skipped")]
+    private static partial void LogApplyFailed(ILogger logger, Exception exception, string topic, int partition, long offset);
+
     [LoggerMessage(EventId = 5306, Level = LogLevel.Warning, Message = "Case intake: consuming failed ({Code}: {Reason})")]
     private static partial void LogConsumeFailed(ILogger logger, string code, string reason);
 

@@ -87,7 +87,19 @@ public sealed partial class CaseIntakeService(
                 continue;
             }
 
-            var outcome = await WhileUnavailableAsync(ct => CaseTopicRecords.ApplyAsync(_replay, record, ct), stop);
+            CaseReplayOutcome outcome;
+            try
+            {
+                outcome = await WhileUnavailableAsync(ct => CaseTopicRecords.ApplyAsync(_replay, record, ct), stop);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            {
+                // One bad record must not stop the intake (nor, through it, the host): skipped and said.
+                Interlocked.Increment(ref _unreadable);
+                LogApplyFailed(logger, ex, result.Topic, result.Partition.Value, result.Offset.Value);
+                continue;
+            }
+
             if (outcome is CaseReplayOutcome.CaseMissing or CaseReplayOutcome.OutOfOrder)
             {
                 Wait(new Waiting((CaseDecision)record, result.TopicPartitionOffset));

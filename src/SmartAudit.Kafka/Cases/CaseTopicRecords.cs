@@ -45,9 +45,9 @@ internal static class CaseTopicRecords
         {
             return topic switch
             {
-                CaseTopic.Cases => CaseJsonContext.ReadCase(value),
-                CaseTopic.Decisions => JsonSerializer.Deserialize(value, DecisionJsonContext.Default.DecisionRecord),
-                _ => CaseJsonContext.ReadDecision(value),
+                CaseTopic.Cases => CaseJsonContext.ReadCase(value) is var c && IsComplete(c) ? c : null,
+                CaseTopic.Decisions => JsonSerializer.Deserialize(value, DecisionJsonContext.Default.DecisionRecord) is { } d && IsComplete(d) ? d : null,
+                _ => CaseJsonContext.ReadDecision(value) is var cd && !string.IsNullOrEmpty(cd.CaseId) && cd.Sequence >= 1 ? cd : null,
             };
         }
         catch (JsonException)
@@ -55,6 +55,13 @@ internal static class CaseTopicRecords
             return null;
         }
     }
+
+    // JSON that parses but lacks what a case is made of (a record of another kind under the right header) is unreadable too.
+    private static bool IsComplete(CaseRecord record) =>
+        !string.IsNullOrEmpty(record.CaseId) && record.Findings is not null && record.Lines is not null && record.Action is not null && record.Stage is not null;
+
+    private static bool IsComplete(DecisionRecord record) =>
+        !string.IsNullOrEmpty(record.RequestId) && record.Findings is not null && record.Lines is not null && record.Action is not null && record.Stage is not null;
 
     /// <summary>Applies one read record to the store through <paramref name="replay"/>.</summary>
     public static Task<CaseReplayOutcome> ApplyAsync(CaseReplay replay, object record, CancellationToken cancellationToken) => record switch

@@ -112,7 +112,7 @@ public sealed partial class RedisCaseStore : IHostedService, IAsyncDisposable
             {
                 return;
             }
-            catch (Exception ex) when (ex is CaseStoreUnavailableException or RedisException)
+            catch (Exception ex) when (ex is CaseStoreUnavailableException or RedisException or TimeoutException)
             {
                 _current = false;
                 _reloadNeeded = true;
@@ -182,12 +182,25 @@ public sealed partial class RedisCaseStore : IHostedService, IAsyncDisposable
             batch.Execute();
             return Task.WhenAll(lists);
         }, stop);
+        var unreadable = 0;
         for (var i = 0; i < page.Count; i++)
         {
-            var state = CaseState.Fold(ReadDecisions(decisions[i]));
-            var row = CaseRows.WithState(CaseRows.Read(((ReadOnlyMemory<byte>)page[i].Value).Span), state);
-            index.Upsert(row);
-            versions[row.CaseId] = decisions[i].Length;
+            try
+            {
+                var state = CaseState.Fold(ReadDecisions(decisions[i]));
+                var row = CaseRows.WithState(CaseRows.Read(((ReadOnlyMemory<byte>)page[i].Value).Span), state);
+                index.Upsert(row);
+                versions[row.CaseId] = decisions[i].Length;
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                unreadable++;
+            }
+        }
+
+        if (unreadable > 0)
+        {
+            LogUnreadable(_logger, unreadable);
         }
 
         page.Clear();
@@ -233,6 +246,9 @@ public sealed partial class RedisCaseStore : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Case store: {Cases} cases loaded from Redis in {Milliseconds:0} ms; following the change feed")]
     private static partial void LogLoaded(ILogger logger, int cases, double milliseconds);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "Case store: {Cases} case(s) in Redis cannot be read (not written by this service?); they are left off the queue")]
+    private static partial void LogUnreadable(ILogger logger, int cases);
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Warning, Message = "Case store: lost Redis ({Reason}); queries fail until the cases are loaded again")]
     private static partial void LogFeedLost(ILogger logger, string reason);

@@ -158,12 +158,25 @@ public sealed partial class RedisCaseStore : ICaseStore
                 batch.Execute();
                 return (await rows, await Task.WhenAll(decisions));
             }, cancellationToken);
+            var unreadable = 0;
             for (var i = 0; i < ids.Length; i++)
             {
-                if (!found[i].IsNull)
+                try
                 {
-                    Apply(found[i], all[i], generation);
+                    if (!found[i].IsNull)
+                    {
+                        Apply(found[i], all[i], generation);
+                    }
                 }
+                catch (System.Text.Json.JsonException)
+                {
+                    unreadable++;
+                }
+            }
+
+            if (unreadable > 0)
+            {
+                LogUnreadable(_logger, unreadable);
             }
         }
     }
@@ -190,7 +203,8 @@ public sealed partial class RedisCaseStore : ICaseStore
 
     /// <summary>
     /// Sends commands and waits for them within <see cref="RedisOptions.OperationTimeout"/>; an outage (whether
-    /// the client refuses at once or the command fails later) or a timeout becomes <see cref="CaseStoreUnavailableException"/>.
+    /// the client refuses at once or the command fails later), a refusal by the server, or a timeout becomes
+    /// <see cref="CaseStoreUnavailableException"/>.
     /// </summary>
     private async Task<T> GuardAsync<T>(Func<Task<T>> send, CancellationToken cancellationToken)
     {
@@ -206,8 +220,9 @@ public sealed partial class RedisCaseStore : ICaseStore
             throw new CaseStoreUnavailableException(string.Create(CultureInfo.InvariantCulture,
                 $"case store did not answer within {_options.OperationTimeout.TotalSeconds:0.###} s"));
         }
-        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
+            // Down, too slow, or up but not serving (LOADING after a restart, READONLY after a failover, OOM).
             throw Unavailable(ex);
         }
     }
