@@ -28,6 +28,7 @@ internal static class CommandLine
         new Knowledge.GenerateCatalogueCommand(),
         new Reports.ComplianceCommand(),
         new Post.AuditWorkerCommand(),
+        new Workbench.HashPasswordCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
