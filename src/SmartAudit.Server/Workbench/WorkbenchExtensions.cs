@@ -51,7 +51,13 @@ internal static class WorkbenchExtensions
         builder.Services.AddHostedService<DemoAccountsPrinter>();
         AddEmbeddedIntake(builder.Services);
 
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        var authentication = builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        if (options.Oidc.Enabled)
+        {
+            OidcSignIn.Add(authentication, options.Oidc);
+        }
+
+        authentication
             .AddCookie(cookie =>
             {
                 cookie.LoginPath = "/signin";

@@ -53,6 +53,9 @@ public sealed class WorkbenchOptions
     /// <summary>Sign-in lifetime, sliding. Default 8 hours (a working day).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
+    /// <summary>Production sign-in through the organisation's OpenID Connect provider; off unless its authority is set.</summary>
+    public Accounts.WorkbenchOidcOptions Oidc { get; set; } = new();
+
     public CasePolicy Policy => new() { PreMidActionAtLeast = RaiseAtLeast, FraudScoreAtLeast = RaiseFraudScoreAtLeast };
 }
 

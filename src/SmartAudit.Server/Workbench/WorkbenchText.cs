@@ -19,6 +19,7 @@ public sealed class WorkbenchText
         ["signin.user"] = ("用户名", "User name"),
         ["signin.password"] = ("密码", "Password"),
         ["signin.submit"] = ("登录", "Sign in"),
+        ["signin.oidc"] = ("使用单位统一身份认证登录", "Sign in with your organisation's account"),
         ["signin.failed"] = ("用户名或密码不正确", "The user name or password is wrong"),
         ["denied.title"] = ("无权访问", "Not allowed"),
         ["denied.text"] = ("您的账号没有稽核工作台的角色（审核员或组长）。", "Your account has no workbench role (reviewer or lead)."),

@@ -6,7 +6,7 @@ using SmartAudit.Server.Workbench.Accounts;
 namespace SmartAudit.Server.Workbench.Pages;
 
 /// <summary>The embedded sign-in: user name and password against the configured accounts' hashes.</summary>
-public sealed partial class SignInModel(WorkbenchAccounts accounts, ILogger<SignInModel> logger) : WorkbenchPage
+public sealed partial class SignInModel(WorkbenchAccounts accounts, Microsoft.Extensions.Options.IOptions<WorkbenchOptions> options, ILogger<SignInModel> logger) : WorkbenchPage
 {
     public bool Failed { get; private set; }
 
@@ -15,9 +15,20 @@ public sealed partial class SignInModel(WorkbenchAccounts accounts, ILogger<Sign
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
+    /// <summary>Whether the organisation's identity provider is configured (the page then offers it first).</summary>
+    public bool Oidc => options.Value.Oidc.Enabled;
+
+    /// <summary>Whether any embedded account exists (the password form is shown only then).</summary>
+    public bool HasAccounts => accounts.Count > 0;
+
     public void OnGet()
     {
     }
+
+    /// <summary>Sends the browser to the identity provider, back to <see cref="ReturnUrl"/> after.</summary>
+    public IActionResult OnPostOidc() => Oidc
+        ? Challenge(new AuthenticationProperties { RedirectUri = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/" }, OidcSignIn.Scheme)
+        : NotFound();
 
     public async Task<IActionResult> OnPostAsync(string? userName, string? password)
     {
