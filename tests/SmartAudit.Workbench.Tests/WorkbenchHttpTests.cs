@@ -96,7 +96,7 @@ public sealed class WorkbenchHttpTests(WorkbenchFixture fixture) : IClassFixture
 
         Assert.DoesNotContain("name=\"step\" value=\"SecondReview\"", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
-        Assert.Contains("second review is a lead's step", WebUtility.HtmlDecode(await second.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        Assert.Contains("复审须由组长办理", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Single((await Host.Store.GetAsync(id))!.Decisions);
     }
 
@@ -110,7 +110,7 @@ public sealed class WorkbenchHttpTests(WorkbenchFixture fixture) : IClassFixture
         using var response = await Decide(lead, id, "SecondReview", "Confirmed", "10.00", "跳过初审", 0);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("second review cannot come first", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("此案件尚未初审，不能先复审", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty((await Host.Store.GetAsync(id))!.Decisions);
     }
 

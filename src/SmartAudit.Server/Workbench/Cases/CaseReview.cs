@@ -21,7 +21,7 @@ public sealed partial class CaseReview(ICaseStore store, ICaseDecisionLog log, T
         }
         catch (CaseConflictException)
         {
-            throw new CaseWorkflowException(CaseRefusal.Conflict, "step", "someone decided on this case a moment ago; read it again");
+            throw new CaseWorkflowException(CaseRefusal.Conflict, "step", "someone decided on this case a moment ago; read it again", "刚刚有人办理了此案件，请刷新后再办理");
         }
 
         await log.AppendAsync(decision, cancellationToken);

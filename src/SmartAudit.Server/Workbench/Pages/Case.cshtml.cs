@@ -50,7 +50,7 @@ public sealed class CaseModel(ICaseStore store, IPatientHistoryStore history, Ca
             }
             catch (CaseWorkflowException ex)
             {
-                ModelState.AddModelError(ex.Field, ex.Message);
+                ModelState.AddModelError(ex.Field, T.Language == "zh" && ex.MessageZh.Length > 0 ? ex.MessageZh : ex.Message);
                 Response.StatusCode = ex.Refusal switch
                 {
                     CaseRefusal.Forbidden => StatusCodes.Status403Forbidden,
