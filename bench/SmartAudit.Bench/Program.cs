@@ -4,7 +4,7 @@ using SmartAudit.Bench.E2E;
 using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
-//   [all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
+//   [all|e2e|engine|worker|workbench] [--cases N] [--requests N] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
 //   [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
@@ -45,6 +45,11 @@ if (options.Suite is "all" or "e2e")
 if (options.Suite is "worker")
 {
     exit = await SmartAudit.Bench.Worker.WorkerSuite.RunAsync(repoRoot, outDir, options.Claims, options.Partitions, options.Batch, options.Repeat);
+}
+
+if (options.Suite is "workbench")
+{
+    exit = await SmartAudit.Bench.Workbench.WorkbenchSuite.RunAsync(outDir, options.Cases, options.Requests);
 }
 
 if (options.Suite is "all" or "engine")
@@ -108,7 +113,7 @@ static string FindRepoRoot()
 }
 
 internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, bool Kafka,
-    bool CompareKafka, int Repeat, int Claims, int Partitions, int Batch)
+    bool CompareKafka, int Repeat, int Claims, int Partitions, int Batch, int Cases = 100_000, int Requests = 40)
 {
     public static Options Parse(string[] args)
     {
@@ -125,12 +130,16 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         var claims = 40_000;
         var partitions = 12;
         var batch = 500;
+        var cases = 100_000;
+        var requests = 40;
         for (var i = 0; i < args.Length; i++)
         {
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "all" or "e2e" or "engine" or "worker": suite = args[i]; break;
+                case "all" or "e2e" or "engine" or "worker" or "workbench": suite = args[i]; break;
+                case "--cases": cases = (int)Next(); break;
+                case "--requests": requests = Math.Max(1, (int)Next()); break;
                 case "--duration": duration = Next(); break;
                 case "--warmup": warmup = Next(); break;
                 case "--rate": rate = Next(); break;
@@ -143,12 +152,12 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--claims": claims = (int)Next(); break;
                 case "--partitions": partitions = (int)Next(); break;
                 case "--batch": batch = (int)Next(); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B])");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker|workbench] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B] [--cases N] [--requests N])");
             }
         }
 
         repeat = repeat > 0 ? repeat : suite == "worker" ? 3 : 1;
         return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, kafka,
-            compareKafka, repeat, claims, partitions, batch);
+            compareKafka, repeat, claims, partitions, batch, cases, requests);
     }
 }

@@ -30,6 +30,7 @@ internal static class CommandLine
         new Reports.ComplianceCommand(),
         new Post.AuditWorkerCommand(),
         new Cases.RebuildCasesCommand(),
+        new Workbench.HashPasswordCommand(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -4,11 +4,12 @@ using SmartAudit.Server.Fraud;
 using SmartAudit.Server.Grpc;
 using SmartAudit.Server.Post;
 using SmartAudit.Server.Rules;
+using SmartAudit.Server.Workbench;
 
 namespace SmartAudit.Server;
 
 /// <summary>
-/// Composition of the audit host, read top to bottom like the architecture: rules, decision log, POST worker, gRPC.
+/// Composition of the audit host, read top to bottom like the architecture: rules, decision log, POST worker, gRPC, workbench.
 /// Tests and the benchmark build the same host with their own configuration.
 /// </summary>
 public static class AuditServer
@@ -28,11 +29,13 @@ public static class AuditServer
         builder.AddDecisionLog();
         builder.AddPostAuditWorker(); // AuditWorker:Enabled: the POST-stage batch audit in this process (needs Kafka)
         builder.AddAuditGrpc();
+        builder.AddWorkbench(); // Workbench:Enabled: the fraud team's case review on its own HTTP/1.1 address
         builder.AddDemo();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseWorkbench();
         app.MapAuditGrpc();
         return app;
     }

@@ -12,6 +12,9 @@ public sealed class CaseIndex
     private readonly Lock gate = new();
     private readonly SortedSet<Slot> ordered = new(SlotOrder.Instance);
     private readonly Dictionary<string, Slot> byId = new(StringComparer.Ordinal);
+    private Slot[]? inOrder; // the tree flattened for scans; dropped when a case is added, kept when one is decided
+
+    private Slot[] InOrder => inOrder ??= [.. ordered];
 
     public int Count
     {
@@ -44,6 +47,7 @@ public sealed class CaseIndex
             slot = new Slot(summary);
             byId[summary.CaseId] = slot;
             ordered.Add(slot);
+            inOrder = null;
         }
     }
 
@@ -61,6 +65,7 @@ public sealed class CaseIndex
         {
             ordered.Clear();
             byId.Clear();
+            inOrder = null;
         }
     }
 
@@ -74,7 +79,7 @@ public sealed class CaseIndex
         var total = 0;
         lock (gate)
         {
-            foreach (var slot in ordered)
+            foreach (var slot in InOrder)
             {
                 var row = slot.Current;
                 if (!query.Matches(row))
@@ -100,7 +105,7 @@ public sealed class CaseIndex
         ArgumentNullException.ThrowIfNull(filter);
         lock (gate)
         {
-            return [.. ordered.Select(s => s.Current).Where(filter.Matches)];
+            return [.. InOrder.Select(s => s.Current).Where(filter.Matches)];
         }
     }
 
@@ -109,12 +114,12 @@ public sealed class CaseIndex
         ArgumentNullException.ThrowIfNull(filter);
         var byStatus = Enum.GetValues<CaseStatus>().ToDictionary(s => s, _ => 0);
         var byRule = new Dictionary<string, int>(StringComparer.Ordinal);
-        var perDay = new SortedDictionary<DateOnly, int>();
+        var perDay = new Dictionary<DateOnly, int>();
         long confirmed = 0, flagged = 0;
         var total = 0;
         lock (gate)
         {
-            foreach (var slot in ordered)
+            foreach (var slot in InOrder)
             {
                 var row = slot.Current;
                 if (!filter.Matches(row))
@@ -131,12 +136,13 @@ public sealed class CaseIndex
                     byRule[rule] = byRule.GetValueOrDefault(rule) + 1;
                 }
 
-                perDay[row.FlaggedOn] = perDay.GetValueOrDefault(row.FlaggedOn) + 1;
+                var day = row.FlaggedOn;
+                perDay[day] = perDay.GetValueOrDefault(day) + 1;
             }
         }
 
         return new CaseStats(total, byStatus, [.. byRule.OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)],
-            confirmed, flagged, [.. perDay]);
+            confirmed, flagged, [.. perDay.OrderBy(d => d.Key)]);
     }
 
     private sealed class Slot(CaseSummary summary)

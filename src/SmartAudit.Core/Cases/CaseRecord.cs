@@ -45,15 +45,20 @@ public sealed record CaseRecord(
     public static CaseRecord From(Decision decision, ClaimSource? source) => From(DecisionRecord.From(decision), source);
 
     /// <inheritdoc cref="From(Decision, ClaimSource?)"/>
-    public static CaseRecord From(DecisionRecord record, ClaimSource? source)
+    /// <param name="record">The decision.</param>
+    /// <param name="source">Where the claim was read, if from the claims topic.</param>
+    /// <param name="calendar">The fund's UTC offset: the flag's time is written in it, so its date is the fund's date.</param>
+    public static CaseRecord From(DecisionRecord record, ClaimSource? source, TimeSpan? calendar = null)
     {
+        ArgumentNullException.ThrowIfNull(record);
         var findings = record.Findings.Where(f => !f.Silent).ToList();
         var named = findings.SelectMany(f => f.LineIds).ToHashSet(StringComparer.Ordinal);
         var claimAmount = record.Lines.Sum(l => l.AmountFen);
         var flaggedAmount = findings.Any(f => f.LineIds.Count == 0)
             ? claimAmount // a finding about the whole encounter puts the whole claim in question
             : record.Lines.Where(l => named.Contains(l.LineId)).Sum(l => l.AmountFen);
-        return new CaseRecord(SchemaV1, record.RequestId, source, record.DecidedAt, record.PatientId, record.EncounterId, record.EncounterKind,
+        var flaggedAt = calendar is { } offset ? record.DecidedAt.ToOffset(offset) : record.DecidedAt;
+        return new CaseRecord(SchemaV1, record.RequestId, source, flaggedAt, record.PatientId, record.EncounterId, record.EncounterKind,
             record.HospitalId, record.HospitalLevel, record.Department, record.DoctorId, record.Action, claimAmount, flaggedAmount, findings,
             record.RuleSetVersion, record.ModelVersion, record.Fraud, record.Degraded, record.DegradedReasons, record.Lines, record.Stage);
     }

@@ -1,0 +1,88 @@
+using System.Threading.Channels;
+using SmartAudit.Core.Cases;
+using SmartAudit.Core.Decisions;
+
+namespace SmartAudit.Server.Workbench.Cases;
+
+/// <summary>
+/// The embedded case intake: the decision log, plus every decision <see cref="CasePolicy"/> says is a case handed to
+/// the case store off the request path (a bounded queue read by <see cref="CaseIntakeService"/>). With Kafka,
+/// cases come from the topics instead, so that every instance and every rebuild sees the same cases.
+/// </summary>
+internal sealed class CaseRaisingDecisionLog(IDecisionLog inner, CasePolicy policy, CaseIntakeQueue queue, TimeSpan calendar) : IDecisionLog
+{
+    public void Append(Decision decision)
+    {
+        inner.Append(decision);
+        if (decision.Action == AuditAction.Pass)
+        {
+            return;
+        }
+
+        var record = DecisionRecord.From(decision);
+        if (policy.Raises(record))
+        {
+            queue.Offer(CaseRecord.From(record, source: null, calendar));
+        }
+    }
+
+    public void Append(Feedback feedback) => inner.Append(feedback);
+}
+
+/// <summary>Cases on their way to the store. Bounded: when the store falls far behind, new cases are counted and dropped (they stay in the decision log).</summary>
+internal sealed partial class CaseIntakeQueue(ILogger<CaseIntakeQueue> logger)
+{
+    public const int Capacity = 100_000;
+    private long _dropped;
+
+    public Channel<CaseRecord> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<CaseRecord>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void Offer(CaseRecord record)
+    {
+        if (!Channel.Writer.TryWrite(record))
+        {
+            var dropped = Interlocked.Increment(ref _dropped);
+            if (dropped == 1 || dropped % 1000 == 0)
+            {
+                LogDropped(logger, dropped);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case intake queue full: {Dropped} case(s) not added to the workbench so far (they remain in the decision log)")]
+    private static partial void LogDropped(ILogger logger, long dropped);
+}
+
+/// <summary>Moves queued cases into the store; a store that is down is retried, so no queued case is lost.</summary>
+internal sealed partial class CaseIntakeService(CaseIntakeQueue queue, ICaseStore store, ILogger<CaseIntakeService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var record in queue.Channel.Reader.ReadAllAsync(stoppingToken))
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await store.AddAsync(record, stoppingToken);
+                    break;
+                }
+                catch (CaseStoreUnavailableException ex)
+                {
+                    if (attempt == 1)
+                    {
+                        LogStoreDown(logger, ex.Message);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), stoppingToken);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Case store unavailable, retrying the intake: {Reason}")]
+    private static partial void LogStoreDown(ILogger logger, string reason);
+}

@@ -1,0 +1,9 @@
+namespace SmartAudit.Server.Workbench.Pages;
+
+/// <summary>Shown to a signed-in user without a workbench role.</summary>
+public sealed class DeniedModel : WorkbenchPage
+{
+    public void OnGet()
+    {
+    }
+}

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+using SmartAudit.Core.Cases;
+using SmartAudit.Core.Decisions;
+
+namespace SmartAudit.Server.Workbench;
+
+/// <summary>
+/// Section <c>Workbench</c>: the fraud team's web workbench over flagged cases, served by this host on its own
+/// HTTP/1.1 address (browsers do not speak cleartext HTTP/2, which the gRPC address uses). Off unless enabled;
+/// <c>--workbench</c> turns it on with demo cases and one-time demo accounts.
+/// </summary>
+public sealed class WorkbenchOptions
+{
+    public const string SectionName = "Workbench";
+
+    /// <summary>Serve the workbench. Default false.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Where the workbench listens, <c>;</c>-separated. Default <c>http://127.0.0.1:5081</c>. Put TLS in front of it anywhere but loopback.</summary>
+    [Required]
+    public string Urls { get; set; } = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// Accounts for the embedded sign-in: user name, display name, role (<c>reviewer</c> or <c>lead</c>) and a
+    /// password hash made by <c>smartaudit workbench hash-password</c> (ASP.NET Core Identity's PBKDF2 format).
+    /// Empty by default; with none configured, <see cref="DemoAccounts"/> decides whether demo accounts are made.
+    /// </summary>
+    public List<WorkbenchAccount> Users { get; set; } = [];
+
+    /// <summary>
+    /// With no <see cref="Users"/>, make a demo reviewer, a second reviewer and a lead with random passwords printed
+    /// once on the console (never logged). Default false; <c>--workbench</c> sets it.
+    /// </summary>
+    public bool DemoAccounts { get; set; }
+
+    /// <summary>
+    /// Simulated settled claims to audit at POST at start-up so that a new workbench has cases to review (the
+    /// fraud model's simulator, through the real auditor). Default 0; <c>--workbench</c> sets 3000.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int DemoClaims { get; set; }
+
+    /// <summary>Lowest PRE/MID action that raises a case. Default BLOCK (see <see cref="CasePolicy"/>).</summary>
+    public AuditAction RaiseAtLeast { get; set; } = AuditAction.Block;
+
+    /// <summary>Lowest fraud score that raises a PRE/MID case whatever the action. Default 0.8.</summary>
+    [Range(0.0, 1.0)]
+    public double RaiseFraudScoreAtLeast { get; set; } = 0.8;
+
+    /// <summary>Case decisions in the embedded default (JSON lines). Default <c>var/case-decisions.jsonl</c>.</summary>
+    public string DecisionsPath { get; set; } = "var/case-decisions.jsonl";
+
+    /// <summary>Sign-in lifetime, sliding. Default 8 hours (a working day).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Production sign-in through the organisation's OpenID Connect provider; off unless its authority is set.</summary>
+    public Accounts.WorkbenchOidcOptions Oidc { get; set; } = new();
+
+    public CasePolicy Policy => new() { PreMidActionAtLeast = RaiseAtLeast, FraudScoreAtLeast = RaiseFraudScoreAtLeast };
+}
+
+/// <summary>One embedded account. Production signs in through the organisation's OpenID Connect provider (docs/workbench.md).</summary>
+public sealed class WorkbenchAccount
+{
+    [Required]
+    public string UserName { get; set; } = string.Empty;
+
+    public string? DisplayName { get; set; }
+
+    /// <summary><c>reviewer</c> or <c>lead</c>.</summary>
+    [Required]
+    public string Role { get; set; } = "reviewer";
+
+    /// <summary>ASP.NET Core Identity password hash (v3: PBKDF2-HMAC-SHA512); never the password itself.</summary>
+    [Required]
+    public string PasswordHash { get; set; } = string.Empty;
+}
