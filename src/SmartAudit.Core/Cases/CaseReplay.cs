@@ -43,7 +43,10 @@ public sealed class CaseReplayTally
 /// case, and one already there is recognised and skipped. Used by the live intake, a rebuild and the label
 /// export alike, so they agree. Not thread-safe (the tally): one per reader.
 /// </summary>
-public sealed class CaseReplay(ICaseStore store, CasePolicy policy)
+/// <param name="store">Where cases and decisions go.</param>
+/// <param name="policy">Which audit decisions raise a case.</param>
+/// <param name="calendar">The fund's UTC offset, in which a case raised from a decision is flagged (as the embedded intake does); null keeps the decision's own.</param>
+public sealed class CaseReplay(ICaseStore store, CasePolicy policy, TimeSpan? calendar = null)
 {
     public CaseReplayTally Tally { get; } = new();
 
@@ -63,7 +66,7 @@ public sealed class CaseReplay(ICaseStore store, CasePolicy policy)
             return Count(CaseReplayOutcome.NotACase);
         }
 
-        return await AddCaseAsync(CaseRecord.From(record, null), cancellationToken);
+        return await AddCaseAsync(CaseRecord.From(record, null, calendar), cancellationToken);
     }
 
     /// <summary>A decision on a case; when the store refuses it, finds out why (duplicate, conflicting, too early).</summary>

@@ -36,6 +36,18 @@ public sealed class CaseIntakeOptions
     [Range(0.0, 1.0)]
     public double FraudScoreAtLeast { get; set; } = 0.8;
 
+    /// <summary>
+    /// Offset from UTC of the fund's calendar: a case raised from an audit decision is flagged at the decision's time
+    /// in it, so its date is the fund's date (as the embedded intake does). Default <c>08:00</c>.
+    /// </summary>
+    [RegularExpression(@"^[+-]?\d{2}:\d{2}$")]
+    public string UtcOffset { get; set; } = "08:00";
+
+    /// <summary><see cref="UtcOffset"/> as a time span.</summary>
+    public TimeSpan Offset => UtcOffset.StartsWith('-')
+        ? -TimeSpan.Parse(UtcOffset[1..], System.Globalization.CultureInfo.InvariantCulture)
+        : TimeSpan.Parse(UtcOffset.TrimStart('+'), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Records applied to the store per batch before the group's offsets are committed. Default 500.</summary>
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 500;

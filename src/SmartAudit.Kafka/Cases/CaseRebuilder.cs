@@ -39,7 +39,7 @@ public sealed class CaseRebuilder(KafkaOptions kafka, CaseIntakeOptions options,
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(options);
         await store.ClearAsync(cancellationToken);
-        var replay = new CaseReplay(store, options.Policy);
+        var replay = new CaseReplay(store, options.Policy, options.Offset);
         long unreadable = 0;
         using var consumer = KafkaConnection.Reader(kafka, "case-rebuild", logger);
         try

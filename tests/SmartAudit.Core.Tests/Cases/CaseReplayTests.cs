@@ -54,6 +54,19 @@ public sealed class CaseReplayTests
         Assert.Null((await _store.GetAsync("R1"))!.Record.Source);
     }
 
+    [Fact]
+    public async Task AddDecisionAsync_WithTheFundsCalendar_FlagsTheCaseOnTheFundsDate()
+    {
+        var replay = new CaseReplay(_store, new CasePolicy(), TimeSpan.FromHours(8));
+        var lateEvening = Pre("R1", "BLOCK") with { DecidedAt = new DateTimeOffset(2026, 3, 10, 20, 0, 0, TimeSpan.Zero) };
+
+        await replay.AddDecisionAsync(lateEvening, CancellationToken.None);
+
+        var row = Assert.Single((await _store.QueryAsync(new CaseQuery { Status = StatusFilter.All })).Items);
+        Assert.Equal(new DateOnly(2026, 3, 11), row.FlaggedOn);
+        Assert.Equal(lateEvening.DecidedAt, row.FlaggedAt); // the same instant
+    }
+
     private static DecisionRecord Pre(string requestId, string action) => new(
         DecisionRecord.SchemaV1, requestId, FlaggedAt, "PRE", "P1", "E1", "OUTPATIENT", "H1", 2, "GEN", "D1", action,
         [new FindingRecord("GZ-SEX-001", "SEX_RESTRICTION", action, "CERTAIN", false, "限男性", "men only", ["1"])],

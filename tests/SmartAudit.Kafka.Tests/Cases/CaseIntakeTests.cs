@@ -86,7 +86,7 @@ public sealed class CaseIntakeTests
         await CaseRebuildTests.AssertSameAsync(workbench, view);
     }
 
-    private static CaseIntakeService Intake(CaseTopics topics, ICaseStore store) => new(
+    private static KafkaCaseIntake Intake(CaseTopics topics, ICaseStore store) => new(
         Options.Create(topics.Kafka),
         Options.Create(new CaseIntakeOptions
         {
@@ -99,5 +99,5 @@ public sealed class CaseIntakeTests
         },
     }),
         store,
-        NullLogger<CaseIntakeService>.Instance);
+        NullLogger<KafkaCaseIntake>.Instance);
 }

@@ -91,7 +91,7 @@ public sealed class CaseRebuildTests
         }
 
         topics.PublishGarbage();
-        var replay = new CaseReplay(original, new CasePolicy());
+        var replay = new CaseReplay(original, new CasePolicy(), TimeSpan.FromHours(8)); // as the embedded intake raises them
         foreach (var decision in new[]
         {
             CaseTopics.Decision("PRE-1", "PRE", "BLOCK"),

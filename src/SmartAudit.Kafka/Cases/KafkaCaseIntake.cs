@@ -15,11 +15,11 @@ namespace SmartAudit.Kafka.Cases;
 /// reads it again. While the store is unavailable the batch is retried, never skipped. Offsets are committed
 /// only once the batch is in the store.
 /// </summary>
-public sealed partial class CaseIntakeService(
+public sealed partial class KafkaCaseIntake(
     IOptions<KafkaOptions> kafka,
     IOptions<CaseIntakeOptions> options,
     ICaseStore store,
-    ILogger<CaseIntakeService> logger) : BackgroundService
+    ILogger<KafkaCaseIntake> logger) : BackgroundService
 {
     /// <summary>Most case decisions kept waiting for their case; past it the oldest is dropped, with a warning.</summary>
     public const int MaxWaiting = 10_000;
@@ -29,7 +29,7 @@ public sealed partial class CaseIntakeService(
     private readonly KafkaOptions _kafka = kafka.Value;
     private readonly List<Waiting> _waiting = [];
     private readonly Dictionary<TopicPartition, long> _consumed = []; // partition → offset after the last record consumed
-    private readonly CaseReplay _replay = new(store, options.Value.Policy);
+    private readonly CaseReplay _replay = new(store, options.Value.Policy, options.Value.Offset);
     private long _records;
     private long _unreadable;
     private int _waitingCount;

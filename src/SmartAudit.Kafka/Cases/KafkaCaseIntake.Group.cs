@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace SmartAudit.Kafka.Cases;
 
 // The intake's side of the consumer group: the consumer, batches, commits, and the log messages.
-public sealed partial class CaseIntakeService
+public sealed partial class KafkaCaseIntake
 {
     private IConsumer<string, byte[]> BuildConsumer()
     {
@@ -152,8 +152,8 @@ public static class CaseIntakeExtensions
             .BindConfiguration(CaseIntakeOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<CaseIntakeService>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<CaseIntakeService>());
+        builder.Services.AddSingleton<KafkaCaseIntake>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaCaseIntake>());
         return builder;
     }
 }
