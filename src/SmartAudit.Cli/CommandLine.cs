@@ -25,9 +25,11 @@ internal static class CommandLine
         new Claims.GenerateClaimsCommand(),
         new Claims.SimulateClaimsCommand(),
         new Model.TrainModelCommand(),
+        new Model.ExportLabelsCommand(),
         new Knowledge.GenerateCatalogueCommand(),
         new Reports.ComplianceCommand(),
         new Post.AuditWorkerCommand(),
+        new Cases.RebuildCasesCommand(),
         new Workbench.HashPasswordCommand(),
     ];
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.Cases;
 using SmartAudit.Core.Decisions;
 using SmartAudit.Kafka.Producing;
 using SmartAudit.Kafka.Spool;
@@ -12,9 +13,9 @@ namespace SmartAudit.Kafka;
 
 /// <summary>
 /// The production decision log. <see cref="Append(Decision)"/> only enqueues into a bounded in-memory
-/// queue; a background loop serialises each record (<see cref="DecisionRecord"/>, <see cref="FeedbackRecord"/>)
-/// and produces it with an idempotent <c>acks=all</c> producer: decisions keyed by patient id, feedback by
-/// request id. When the cluster cannot take records (all brokers down, a delivery failed or timed out,
+/// queue; a background loop serialises each record (<see cref="DecisionRecord"/>, <see cref="FeedbackRecord"/>,
+/// and the fraud team's <see cref="CaseDecision"/>s) and produces it with an idempotent <c>acks=all</c> producer:
+/// decisions keyed by patient id, feedback by request id, case decisions by case id. When the cluster cannot take records (all brokers down, a delivery failed or timed out,
 /// librdkafka's queue or this queue full) the log starts <em>spooling</em>: every record from then on goes
 /// to a durable spool on disk, behind those that failed in flight, and a replayer produces the spool in
 /// order once the cluster answers; only when the spool is empty does the log produce directly again, so
@@ -97,6 +98,16 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
         if (!_queue.Writer.TryWrite(feedback))
         {
             WriteThrough(feedback);
+        }
+    }
+
+    /// <summary>A fraud team's decision on a case (<see cref="Cases.KafkaCaseDecisionLog"/>): keyed by case id, spooled and replayed like the rest.</summary>
+    public void Append(CaseDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        if (!_queue.Writer.TryWrite(decision))
+        {
+            WriteThrough(decision);
         }
     }
 
@@ -300,6 +311,8 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
                 d.DecidedAt.ToUnixTimeMilliseconds(), DecisionJsonContext.ToUtf8(DecisionRecord.From(d))),
             Feedback f => new OutboundRecord(sequence, _options.FeedbackTopic, f.RequestId, FeedbackRecord.SchemaV1, id,
                 f.RecordedAt.ToUnixTimeMilliseconds(), DecisionJsonContext.ToUtf8(FeedbackRecord.From(f))),
+            CaseDecision c => new OutboundRecord(sequence, _options.CaseDecisionsTopic, c.CaseId, CaseDecision.SchemaV1, id,
+                c.DecidedAt.ToUnixTimeMilliseconds(), CaseJsonContext.ToUtf8(c)),
             _ => throw new ArgumentException($"not a log record: {item.GetType().Name}", nameof(item)),
         };
     }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SmartAudit.Core.Audit;
+using SmartAudit.Core.Cases;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Kafka.Cases;
 
 namespace SmartAudit.Kafka;
 
@@ -17,16 +19,42 @@ public static class KafkaDecisionLogExtensions
     public static IHostApplicationBuilder AddKafkaDecisionLog(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddKafkaLog();
+        builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<KafkaDecisionLog>());
+        builder.Services.AddSingleton<IDegradationSource>(sp => sp.GetRequiredService<KafkaDecisionLog>());
+        builder.Services.AddSingleton<Compliance.ComplianceReader>(); // figures computed from the log's topics
+        return builder;
+    }
+
+    /// <summary>
+    /// The fraud team's decisions on record in Kafka (<see cref="KafkaCaseDecisionLog"/>, topic
+    /// <c>Kafka:CaseDecisionsTopic</c>) as the host's <see cref="ICaseDecisionLog"/>. Shares the process's one
+    /// <see cref="KafkaDecisionLog"/> (its producer, spool and <c>decision-log</c> health check) with
+    /// <see cref="AddKafkaDecisionLog"/>, in whichever order the two are called.
+    /// </summary>
+    public static IHostApplicationBuilder AddKafkaCaseDecisionLog(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddKafkaLog();
+        builder.Services.AddSingleton<KafkaCaseDecisionLog>();
+        builder.Services.AddSingleton<ICaseDecisionLog>(sp => sp.GetRequiredService<KafkaCaseDecisionLog>());
+        return builder;
+    }
+
+    /// <summary>The options and the one <see cref="KafkaDecisionLog"/> of the process, hosted and health-checked; once however often called.</summary>
+    private static void AddKafkaLog(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ServiceType == typeof(KafkaDecisionLog)))
+        {
+            return;
+        }
+
         builder.Services.AddOptions<KafkaOptions>()
             .BindConfiguration(KafkaOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<KafkaDecisionLog>();
-        builder.Services.AddSingleton<IDecisionLog>(sp => sp.GetRequiredService<KafkaDecisionLog>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaDecisionLog>());
-        builder.Services.AddSingleton<IDegradationSource>(sp => sp.GetRequiredService<KafkaDecisionLog>());
         builder.Services.AddHealthChecks().AddCheck<KafkaDecisionLogHealthCheck>("decision-log");
-        builder.Services.AddSingleton<Compliance.ComplianceReader>(); // figures computed from the log's topics
-        return builder;
     }
 }

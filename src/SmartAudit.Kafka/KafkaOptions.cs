@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace SmartAudit.Kafka;
 
 /// <summary>
-/// The Kafka decision log (section <c>Kafka</c>): where decisions and feedback are produced, how to reach
+/// The Kafka decision log (section <c>Kafka</c>): where decisions, feedback and case decisions are produced, how to reach
 /// and authenticate to the cluster, and where records wait on disk when the cluster cannot take them.
 /// The log is used only when <see cref="BootstrapServers"/> is set; otherwise the server keeps the
 /// embedded JSON-lines log. Secrets (<see cref="SaslPassword"/>, <see cref="SslKeyPassword"/>) belong in
@@ -24,6 +24,13 @@ public sealed class KafkaOptions
     /// <summary>Topic for doctor feedback records, keyed by request id. Default <c>smartaudit.feedback.v1</c>.</summary>
     [Required]
     public string FeedbackTopic { get; set; } = "smartaudit.feedback.v1";
+
+    /// <summary>
+    /// Topic for the fraud team's decisions on cases (<c>smartaudit.case-decision.v1</c>), keyed by case id so a
+    /// case's decisions stay in order. Default <c>smartaudit.case-decisions.v1</c>.
+    /// </summary>
+    [Required]
+    public string CaseDecisionsTopic { get; set; } = "smartaudit.case-decisions.v1";
 
     /// <summary>
     /// Folder of the durable spool: records the cluster could not take, replayed in order when it is back.

@@ -2,8 +2,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using SmartAudit.Core.Cases;
 using SmartAudit.Core.History;
 using SmartAudit.Core.Rules;
+using SmartAudit.Redis.Cases;
 using SmartAudit.Redis.History;
 using SmartAudit.Redis.Rules;
 using StackExchange.Redis;
@@ -57,6 +59,21 @@ public static class RedisExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RedisPatientHistoryStore>();
         builder.Services.AddSingleton<IPatientHistoryStore>(sp => sp.GetRequiredService<RedisPatientHistoryStore>());
+        return builder;
+    }
+
+    /// <summary>
+    /// The fraud team's cases in Redis (section <c>Redis</c>) as the host's <see cref="ICaseStore"/>, shared by
+    /// every workbench instance, on the same multiplexer as the other Redis adapters. Started with the host:
+    /// it loads every case in the background and follows the change feed, so start-up never waits for Redis.
+    /// </summary>
+    public static IHostApplicationBuilder AddRedisCaseStore(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRedisConnection();
+        builder.Services.AddSingleton<RedisCaseStore>();
+        builder.Services.AddSingleton<ICaseStore>(sp => sp.GetRequiredService<RedisCaseStore>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedisCaseStore>());
         return builder;
     }
 

@@ -7,7 +7,8 @@ namespace SmartAudit.Redis;
 /// <summary>
 /// Every key and channel this service uses, in one place (the layout is documented in
 /// docs/configuration.md). Rule-set keys share the hash tag <c>{rules}</c> so that the scripts that
-/// publish and activate touch one slot, as Redis Cluster requires.
+/// publish and activate touch one slot, as Redis Cluster requires; case keys share <c>{cases}</c> for the
+/// same reason (the scripts that add a case or append a decision also write the change feed).
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
@@ -49,6 +50,20 @@ public sealed class RedisKeys(string prefix)
         SHA256.HashData(Encoding.UTF8.GetBytes(patientId), hash);
         return Convert.ToHexStringLower(hash[..16]);
     }
+
+    /// <summary>String: one case's record (<c>smartaudit.case.v1</c> JSON), written once. Case ids are request ids, never patient ids.</summary>
+    public RedisKey Case(string caseId) => Cases + "case:" + caseId;
+
+    /// <summary>List: one case's decisions (<c>smartaudit.case-decision.v1</c> JSON), element <c>i</c> is sequence <c>i + 1</c>; only ever appended to.</summary>
+    public RedisKey CaseDecisions(string caseId) => Cases + "decisions:" + caseId;
+
+    /// <summary>Hash: case id → the case's queue row as flagged (before any decision), what each instance's index loads.</summary>
+    public RedisKey CaseQueue => Cases + "queue";
+
+    /// <summary>Stream: one entry per change (<c>k</c> add, decide or reset; <c>c</c> the case id), followed by every instance.</summary>
+    public RedisKey CaseChanges => Cases + "changes";
+
+    private string Cases => Prefix + "{cases}:";
 
     /// <summary>Channel: the new active content hash, published on every activation and rollback.</summary>
     public RedisChannel Activated(string environment) => RedisChannel.Literal(Prefix + "rules:activated:" + environment);

@@ -39,8 +39,8 @@ public sealed class RedisOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// How long a rule-set command (reading a bundle, publishing) may take. Default 5 seconds. History reads
-    /// have their own, much shorter budget.
+    /// How long a rule-set or case command (reading a bundle, publishing, reading or deciding a case) may
+    /// take. Default 5 seconds. History reads have their own, much shorter budget.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
@@ -61,6 +61,21 @@ public sealed class RedisOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan RuleSetPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How often each instance reads the case change feed (a Redis stream) for decisions and cases written
+    /// by other instances, so they show on its queue. Default 200 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
+    public TimeSpan CaseFeedPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// About how many entries the case change feed keeps (<c>XADD MAXLEN ~</c>). An instance that was
+    /// disconnected reloads every case anyway; this only has to cover what one poll can fall behind.
+    /// Default 100,000.
+    /// </summary>
+    [Range(1_000, 100_000_000)]
+    public int CaseFeedLength { get; set; } = 100_000;
 
     /// <summary>
     /// Folder where the server keeps the last good bundle it loaded, to start from when Redis is unreachable

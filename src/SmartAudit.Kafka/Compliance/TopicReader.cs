@@ -3,20 +3,78 @@ using Confluent.Kafka;
 namespace SmartAudit.Kafka.Compliance;
 
 /// <summary>
-/// Reads a topic once, every partition, from the first record at or after a time to the end the topic had
-/// when reading began. Records arrive in offset order within each partition (the order a key's records
-/// were written), interleaved across partitions.
+/// Reads a topic once, every partition, from the first record at or after a time (or from its start) to the end
+/// the topic had when reading began. Records arrive in offset order within each partition (the order a key's
+/// records were written), interleaved across partitions. Used by the compliance figures and the case rebuild.
 /// </summary>
 internal static class TopicReader
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
     /// <returns>Records read.</returns>
     /// <exception cref="KafkaException">The topic does not exist or the cluster did not answer.</exception>
     public static long Read(IConsumer<string, byte[]> consumer, string topic, DateTimeOffset since,
         Action<ConsumeResult<string, byte[]>> onRecord, CancellationToken cancellationToken)
     {
-        var remaining = new Dictionary<int, long>(); // partition → end offset still to reach
+        var remaining = Assign(consumer, topic, (partition, low) => StartOffset(consumer, partition, since, low));
+        long read = 0;
+        try
+        {
+            while (remaining.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (Next(consumer, remaining) is { } record)
+                {
+                    onRecord(record);
+                    read++;
+                }
+            }
+        }
+        finally
+        {
+            consumer.Unassign();
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// Reads the whole topic from its start, handing records over in batches of up to <paramref name="batchSize"/>;
+    /// the next batch is read only once <paramref name="onBatch"/> is done with this one. The blocking consumer
+    /// calls run on the thread pool, between the awaits.
+    /// </summary>
+    /// <returns>Records read.</returns>
+    /// <exception cref="KafkaException">The topic does not exist or the cluster did not answer.</exception>
+    public static async Task<long> ReadAllAsync(IConsumer<string, byte[]> consumer, string topic, int batchSize,
+        Func<IReadOnlyList<ConsumeResult<string, byte[]>>, CancellationToken, Task> onBatch, CancellationToken cancellationToken)
+    {
+        var remaining = await Task.Run(() => Assign(consumer, topic, (_, low) => low), cancellationToken);
+        long read = 0;
+        try
+        {
+            while (remaining.Count > 0)
+            {
+                var batch = await Task.Run(() => Fill(consumer, remaining, batchSize, cancellationToken), cancellationToken);
+                if (batch.Count > 0)
+                {
+                    await onBatch(batch, cancellationToken);
+                    read += batch.Count;
+                }
+            }
+        }
+        finally
+        {
+            consumer.Unassign();
+        }
+
+        return read;
+    }
+
+    /// <summary>Assigns every non-empty partition at its start offset; returns partition → end offset still to reach.</summary>
+    private static Dictionary<int, long> Assign(IConsumer<string, byte[]> consumer, string topic, Func<TopicPartition, Offset, Offset> startAt)
+    {
+        var remaining = new Dictionary<int, long>();
         var start = new List<TopicPartitionOffset>();
         foreach (var partition in Partitions(consumer, topic))
         {
@@ -27,45 +85,48 @@ internal static class TopicReader
             }
 
             remaining[partition.Partition.Value] = marks.High.Value;
-            start.Add(new TopicPartitionOffset(partition, StartOffset(consumer, partition, since, marks.Low)));
+            start.Add(new TopicPartitionOffset(partition, startAt(partition, marks.Low)));
         }
 
-        if (start.Count == 0)
+        if (start.Count > 0)
         {
-            return 0;
+            consumer.Assign(start);
         }
 
-        consumer.Assign(start);
-        long read = 0;
-        try
+        return remaining;
+    }
+
+    private static List<ConsumeResult<string, byte[]>> Fill(IConsumer<string, byte[]> consumer, Dictionary<int, long> remaining, int batchSize,
+        CancellationToken cancellationToken)
+    {
+        var batch = new List<ConsumeResult<string, byte[]>>(Math.Min(batchSize, 4096));
+        while (remaining.Count > 0 && batch.Count < batchSize)
         {
-            while (remaining.Count > 0)
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Next(consumer, remaining) is { } record)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
-                if (result is null || !remaining.TryGetValue(result.Partition.Value, out var end))
-                {
-                    continue;
-                }
-
-                if (!result.IsPartitionEOF && result.Offset.Value < end)
-                {
-                    onRecord(result);
-                    read++;
-                }
-
-                if (result.Offset.Value + (result.IsPartitionEOF ? 0 : 1) >= end)
-                {
-                    remaining.Remove(result.Partition.Value);
-                }
+                batch.Add(record);
             }
         }
-        finally
+
+        return batch;
+    }
+
+    /// <summary>The next record before its partition's end, or null; forgets partitions once their end is reached.</summary>
+    private static ConsumeResult<string, byte[]>? Next(IConsumer<string, byte[]> consumer, Dictionary<int, long> remaining)
+    {
+        var result = consumer.Consume(Poll);
+        if (result is null || !remaining.TryGetValue(result.Partition.Value, out var end))
         {
-            consumer.Unassign();
+            return null;
         }
 
-        return read;
+        if (result.Offset.Value + (result.IsPartitionEOF ? 0 : 1) >= end)
+        {
+            remaining.Remove(result.Partition.Value);
+        }
+
+        return !result.IsPartitionEOF && result.Offset.Value < end ? result : null;
     }
 
     private static List<TopicPartition> Partitions(IConsumer<string, byte[]> consumer, string topic)
