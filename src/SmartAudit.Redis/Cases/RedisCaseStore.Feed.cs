@@ -26,6 +26,8 @@ public sealed partial class RedisCaseStore : IHostedService, IAsyncDisposable
     public bool IsCurrent => _current && _redis.IsConnected;
 
     /// <summary>Starts loading the view and following the feed, in the background: start-up never waits for Redis.</summary>
+    private int _disposed;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (_follow is not null)
@@ -53,6 +55,12 @@ public sealed partial class RedisCaseStore : IHostedService, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The container holds this instance twice (as the store and as a hosted service) and disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None);
         _redis.ConnectionFailed -= OnConnectionFailed;
         _stop?.Dispose();

@@ -8,6 +8,9 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SmartAudit.Core.Cases;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Kafka;
+using SmartAudit.Kafka.Cases;
+using SmartAudit.Redis;
 using SmartAudit.Server.Workbench.Accounts;
 using SmartAudit.Server.Workbench.Cases;
 
@@ -41,7 +44,7 @@ internal static class WorkbenchExtensions
         }
 
         builder.Services.AddSingleton(new WorkbenchMarker());
-        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<WorkbenchOptions>>().Value.Policy);
+        AddCaseStoreAndRecord(builder);
         builder.Services.TryAddSingleton<ICaseStore, InMemoryCaseStore>();
         builder.Services.TryAddSingleton<ICaseDecisionLog, JsonLinesCaseDecisionLog>();
         builder.Services.AddSingleton<CaseReview>();
@@ -106,6 +109,42 @@ internal static class WorkbenchExtensions
     }
 
     /// <summary>
+    /// Production parts when configured: the shared case view in Redis (<c>Redis:Configuration</c>); case decisions
+    /// to the case-decisions topic (<c>Kafka:BootstrapServers</c>); cases from the topics (<c>CaseIntake:Enabled</c>),
+    /// which replaces the embedded intake so that every instance and every rebuild sees the same cases. Section
+    /// <c>CaseIntake</c> also says which decisions raise cases, for the embedded intake too.
+    /// </summary>
+    private static void AddCaseStoreAndRecord(WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<CaseIntakeOptions>()
+            .BindConfiguration(CaseIntakeOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaseIntakeOptions>>().Value.Policy);
+        if (builder.IsRedisConfigured())
+        {
+            builder.AddRedisCaseStore();
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.Configuration[$"{KafkaOptions.SectionName}:{nameof(KafkaOptions.BootstrapServers)}"]))
+        {
+            if (builder.Configuration.GetValue<bool>($"{CaseIntakeOptions.SectionName}:{nameof(CaseIntakeOptions.Enabled)}"))
+            {
+                throw new InvalidOperationException("CaseIntake:Enabled needs Kafka:BootstrapServers: the intake reads cases from the Kafka topics");
+            }
+
+            return;
+        }
+
+        builder.AddKafkaCaseDecisionLog();
+        if (builder.Configuration.GetValue<bool>($"{CaseIntakeOptions.SectionName}:{nameof(CaseIntakeOptions.Enabled)}"))
+        {
+            builder.AddKafkaCaseIntake();
+            builder.Services.AddSingleton<CaseIntakeMarker>();
+        }
+    }
+
+    /// <summary>
     /// The embedded intake (no Kafka): wrap the decision log so that decisions that are cases reach the store.
     /// </summary>
     private static void AddEmbeddedIntake(IServiceCollection services)
@@ -124,7 +163,7 @@ internal static class WorkbenchExtensions
             (IDecisionLog)(inner.ImplementationFactory?.Invoke(sp) ?? inner.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)),
             sp.GetRequiredService<CasePolicy>(),
             sp.GetRequiredService<CaseIntakeQueue>(),
-            sp.GetRequiredService<IOptions<AuditOptions>>().Value.Offset));
+            sp.GetRequiredService<IOptions<CaseIntakeOptions>>().Value.Offset));
     }
 
     /// <summary>

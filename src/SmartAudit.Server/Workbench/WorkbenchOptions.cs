@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using SmartAudit.Core.Cases;
-using SmartAudit.Core.Decisions;
 
 namespace SmartAudit.Server.Workbench;
 
@@ -40,13 +38,6 @@ public sealed class WorkbenchOptions
     [Range(0, 1_000_000)]
     public int DemoClaims { get; set; }
 
-    /// <summary>Lowest PRE/MID action that raises a case. Default BLOCK (see <see cref="CasePolicy"/>).</summary>
-    public AuditAction RaiseAtLeast { get; set; } = AuditAction.Block;
-
-    /// <summary>Lowest fraud score that raises a PRE/MID case whatever the action. Default 0.8.</summary>
-    [Range(0.0, 1.0)]
-    public double RaiseFraudScoreAtLeast { get; set; } = 0.8;
-
     /// <summary>Case decisions in the embedded default (JSON lines). Default <c>var/case-decisions.jsonl</c>.</summary>
     public string DecisionsPath { get; set; } = "var/case-decisions.jsonl";
 
@@ -56,7 +47,6 @@ public sealed class WorkbenchOptions
     /// <summary>Production sign-in through the organisation's OpenID Connect provider; off unless its authority is set.</summary>
     public Accounts.WorkbenchOidcOptions Oidc { get; set; } = new();
 
-    public CasePolicy Policy => new() { PreMidActionAtLeast = RaiseAtLeast, FraudScoreAtLeast = RaiseFraudScoreAtLeast };
 }
 
 /// <summary>One embedded account. Production signs in through the organisation's OpenID Connect provider (docs/workbench.md).</summary>
