@@ -20,6 +20,14 @@ public sealed class RedisHistoryFixture : IAsyncLifetime
     {
         Redis = await RedisServerProcess.StartAsync();
         Multiplexer = RedisConnection.Connect(new RedisOptions { Configuration = Redis.Configuration + ",allowAdmin=true", ConnectTimeout = TimeSpan.FromMilliseconds(500) }, "history-tests");
+
+        // The store fails fast while disconnected (by design); on a busy machine the first connection can take
+        // longer than the connect timeout, so the tests start once it is up rather than fail on "no connection".
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!Multiplexer.IsConnected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
     }
 
     public async Task DisposeAsync()
