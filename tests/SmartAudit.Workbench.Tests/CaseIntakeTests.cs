@@ -20,7 +20,8 @@ public sealed class CaseIntakeTests
         Assert.Equal(SmartAudit.Contracts.V1.Action.Block, (await host.Server.Client.CheckAsync(blocked)).Action);
         await host.Server.Client.CheckAsync(passed);
 
-        var file = await WaitForCaseAsync(host, "R-intake-block");
+        await Wait.UntilAsync(async () => await host.Store.GetAsync("R-intake-block") is not null, () => "case R-intake-block", TimeSpan.FromSeconds(10));
+        var file = (await host.Store.GetAsync("R-intake-block"))!;
         Assert.Equal("PRE", file.Record.Stage);
         Assert.Equal("GZ-SEX-001", Assert.Single(file.Record.Findings).RuleId);
         Assert.Null(await host.Store.GetAsync("R-intake-pass"));
@@ -45,21 +46,5 @@ public sealed class CaseIntakeTests
         Assert.Contains(patient, csv, StringComparison.Ordinal);
         Assert.NotEmpty(logs.Messages);
         Assert.DoesNotContain(logs.Messages, m => m.Contains(patient, StringComparison.Ordinal));
-    }
-
-    private static async Task<CaseFile> WaitForCaseAsync(WorkbenchHost host, string caseId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await host.Store.GetAsync(caseId) is { } file)
-            {
-                return file;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"no case {caseId}");
     }
 }

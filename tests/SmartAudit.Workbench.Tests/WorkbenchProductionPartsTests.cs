@@ -51,7 +51,9 @@ public sealed class WorkbenchProductionPartsTests
         }
 
         var intake = host.Server.Services.GetRequiredService<SmartAudit.Kafka.Cases.KafkaCaseIntake>();
-        await WaitAsync(async () => await host.Store.GetAsync("C-from-topic") is not null, () => $"the case in the Redis view (intake: {intake.Records} records, {intake.Unreadable} unreadable)", logs);
+        await Wait.UntilAsync(
+            async () => await host.Store.GetAsync("C-from-topic") is not null,
+            () => $"the case in the Redis view (intake: {intake.Records} records, {intake.Unreadable} unreadable); the server logged:\n{string.Join('\n', logs.Messages.Where(m => !m.StartsWith("Debug", StringComparison.Ordinal)))}");
 
         // A reviewer takes the first review over HTTP.
         using var reviewer = await host.SignInAsync(ReviewerWang);
@@ -81,19 +83,5 @@ public sealed class WorkbenchProductionPartsTests
         Assert.Equal(ReviewerWang.UserName, onRecord.DecidedBy);
         Assert.Equal(CaseStatus.AwaitingSecondReview, (await host.Store.GetAsync("C-from-topic"))!.State.Status);
         spool.Delete(recursive: true);
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, Func<string> what, CapturedLogs logs)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited 20 s for {what()}; the server logged:\n{string.Join('\n', logs.Messages.Where(m => !m.StartsWith("Debug", StringComparison.Ordinal) && !m.StartsWith("Trace", StringComparison.Ordinal)))}");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

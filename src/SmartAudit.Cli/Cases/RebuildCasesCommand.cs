@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SmartAudit.Cli.Kafka;
+using SmartAudit.Cli.Store;
 using SmartAudit.Core.Cases;
 using SmartAudit.Kafka.Cases;
 using SmartAudit.Redis;
 using SmartAudit.Redis.Cases;
-using StackExchange.Redis;
 
 namespace SmartAudit.Cli.Cases;
 
@@ -82,17 +82,9 @@ internal sealed class RebuildCasesCommand : Command
             ConnectTimeout = TimeSpan.FromSeconds(5),
             OperationTimeout = TimeSpan.FromSeconds(30),
         };
-        var configuration = RedisConnection.ToConfiguration(options, "smartaudit-cli");
-        configuration.AbortOnConnectFail = true;
-        var where = string.Join(',', configuration.EndPoints.Select(e => e.ToString()));
-        ConnectionMultiplexer redis;
-        try
+        var (redis, where) = await CliRedis.ConnectAsync(options, stderr);
+        if (redis is null)
         {
-            redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-        }
-        catch (RedisConnectionException ex)
-        {
-            stderr.WriteLine($"{CommandLine.ToolName}: cannot reach Redis at {where}: {ex.Message.Split('\n')[0].Trim()}");
             return ExitCodes.Usage;
         }
 

@@ -75,17 +75,9 @@ internal abstract class StoreCommand<TArgs> : Command
 
     private async Task<int> RunStoreAsync(RedisOptions options, TArgs args, TextWriter stdout, TextWriter stderr)
     {
-        var configuration = RedisConnection.ToConfiguration(options, "smartaudit-cli");
-        configuration.AbortOnConnectFail = true;
-        var where = string.Join(',', configuration.EndPoints.Select(e => e.ToString()));
-        ConnectionMultiplexer redis;
-        try
+        var (redis, where) = await CliRedis.ConnectAsync(options, stderr);
+        if (redis is null)
         {
-            redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-        }
-        catch (RedisConnectionException ex)
-        {
-            stderr.WriteLine($"{CommandLine.ToolName}: cannot reach Redis at {where}: {FirstLine(ex.Message)}");
             return ExitCodes.Usage;
         }
 
@@ -97,7 +89,7 @@ internal abstract class StoreCommand<TArgs> : Command
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                stderr.WriteLine($"{CommandLine.ToolName}: Redis at {where} failed: {FirstLine(ex.Message)}");
+                stderr.WriteLine($"{CommandLine.ToolName}: Redis at {where} failed: {CliRedis.FirstLine(ex.Message)}");
                 return ExitCodes.Usage;
             }
         }
@@ -116,13 +108,5 @@ internal abstract class StoreCommand<TArgs> : Command
 
         var (match, _) = await store.ResolveAsync(contentHash);
         return match is null ? contentHash[..Math.Min(8, contentHash.Length)] : Describe(match);
-    }
-
-    // The client's own advice (abortConnect=false…) is about writing code, not for the operator.
-    private static string FirstLine(string message)
-    {
-        var line = message.Split('\n')[0].Trim();
-        var advice = line.IndexOf(" To allow this multiplexer", StringComparison.Ordinal);
-        return advice < 0 ? line : line[..advice];
     }
 }

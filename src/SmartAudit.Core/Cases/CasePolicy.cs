@@ -1,3 +1,4 @@
+using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
 
 namespace SmartAudit.Core.Cases;
@@ -16,16 +17,21 @@ public sealed record CasePolicy
     /// <summary>Lowest fraud score (0–1) that raises a case at PRE/MID whatever the action. Default 0.8.</summary>
     public double FraudScoreAtLeast { get; init; } = 0.8;
 
+    /// <summary>Whether a decision record (read from the decisions topic) is a case.</summary>
     public bool Raises(DecisionRecord decision)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        if (!Enum.TryParse<AuditAction>(decision.Action, ignoreCase: true, out var action) || action == AuditAction.Pass)
-        {
-            return false;
-        }
-
-        return decision.Stage == "POST"
-            || action >= PreMidActionAtLeast
-            || decision.Fraud is { } fraud && fraud.Score >= FraudScoreAtLeast;
+        return Enum.TryParse<AuditAction>(decision.Action, ignoreCase: true, out var action)
+            && Raises(decision.Stage == "POST", action, decision.Fraud?.Score);
     }
+
+    /// <summary>Whether a decision just taken is a case: no allocation, so it can be asked on the request path.</summary>
+    public bool Raises(Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Raises(decision.Request.Stage == Stage.Post, decision.Action, decision.Fraud?.Score);
+    }
+
+    private bool Raises(bool post, AuditAction action, double? fraudScore) =>
+        action != AuditAction.Pass && (post || action >= PreMidActionAtLeast || fraudScore >= FraudScoreAtLeast);
 }

@@ -158,12 +158,15 @@ internal static class WorkbenchExtensions
             ?? throw new InvalidOperationException("the workbench's case intake needs a decision log: call AddDecisionLog first");
         services.Remove(inner);
         services.AddSingleton<CaseIntakeQueue>();
-        services.AddHostedService<CaseIntakeService>();
+        services.AddHostedService(sp => new CaseIntakeService(
+            sp.GetRequiredService<CaseIntakeQueue>(),
+            sp.GetRequiredService<ICaseStore>(),
+            sp.GetRequiredService<IOptions<CaseIntakeOptions>>().Value.Offset,
+            sp.GetRequiredService<ILogger<CaseIntakeService>>()));
         services.AddSingleton<IDecisionLog>(sp => new CaseRaisingDecisionLog(
             (IDecisionLog)(inner.ImplementationFactory?.Invoke(sp) ?? inner.ImplementationInstance ?? ActivatorUtilities.CreateInstance(sp, inner.ImplementationType!)),
             sp.GetRequiredService<CasePolicy>(),
-            sp.GetRequiredService<CaseIntakeQueue>(),
-            sp.GetRequiredService<IOptions<CaseIntakeOptions>>().Value.Offset));
+            sp.GetRequiredService<CaseIntakeQueue>()));
     }
 
     /// <summary>

@@ -9,20 +9,14 @@ namespace SmartAudit.Server.Workbench.Cases;
 /// the case store off the request path (a bounded queue read by <see cref="CaseIntakeService"/>). With Kafka,
 /// cases come from the topics instead, so that every instance and every rebuild sees the same cases.
 /// </summary>
-internal sealed class CaseRaisingDecisionLog(IDecisionLog inner, CasePolicy policy, CaseIntakeQueue queue, TimeSpan calendar) : IDecisionLog
+internal sealed class CaseRaisingDecisionLog(IDecisionLog inner, CasePolicy policy, CaseIntakeQueue queue) : IDecisionLog
 {
     public void Append(Decision decision)
     {
         inner.Append(decision);
-        if (decision.Action == AuditAction.Pass)
+        if (policy.Raises(decision))
         {
-            return;
-        }
-
-        var record = DecisionRecord.From(decision);
-        if (policy.Raises(record))
-        {
-            queue.Offer(CaseRecord.From(record, source: null, calendar));
+            queue.Offer(decision); // the case record is built off the request path, by the intake service
         }
     }
 
@@ -35,14 +29,14 @@ internal sealed partial class CaseIntakeQueue(ILogger<CaseIntakeQueue> logger)
     public const int Capacity = 100_000;
     private long _dropped;
 
-    public Channel<CaseRecord> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<CaseRecord>(
+    public Channel<Decision> Channel { get; } = System.Threading.Channels.Channel.CreateBounded<Decision>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void Offer(CaseRecord record)
+    public void Offer(Decision decision)
     {
-        if (!Channel.Writer.TryWrite(record))
+        if (!Channel.Writer.TryWrite(decision))
         {
             var dropped = Interlocked.Increment(ref _dropped);
             if (dropped == 1 || dropped % 1000 == 0)
@@ -57,12 +51,13 @@ internal sealed partial class CaseIntakeQueue(ILogger<CaseIntakeQueue> logger)
 }
 
 /// <summary>Moves queued cases into the store; a store that is down is retried, so no queued case is lost.</summary>
-internal sealed partial class CaseIntakeService(CaseIntakeQueue queue, ICaseStore store, ILogger<CaseIntakeService> logger) : BackgroundService
+internal sealed partial class CaseIntakeService(CaseIntakeQueue queue, ICaseStore store, TimeSpan calendar, ILogger<CaseIntakeService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var record in queue.Channel.Reader.ReadAllAsync(stoppingToken))
+        await foreach (var decision in queue.Channel.Reader.ReadAllAsync(stoppingToken))
         {
+            var record = CaseRecord.From(DecisionRecord.From(decision), source: null, calendar);
             for (var attempt = 1; ; attempt++)
             {
                 try
