@@ -5,7 +5,7 @@ using SmartAudit.Bench.Engine;
 
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
 //   [all|e2e|engine|worker|workbench] [--cases N] [--requests N] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
-//   [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B]
+//   [--paths rules,redis,full | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B]
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -14,20 +14,23 @@ var exit = 0;
 
 if (options.Suite is "all" or "e2e")
 {
+    // The shipped rules with the catalogue grown to the target's size (50k items by default): the orders
+    // use shipped items, so they do the same work; memory is measured at that size.
+    var rules = SmartAudit.Testing.SyntheticCatalogue.Source(options.CatalogueItems);
+    var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; catalogue {options.CatalogueItems:N0} items";
+    Console.Error.WriteLine($"SmartAudit end-to-end benchmark: {options.Duration.TotalSeconds:0}s per scenario after {options.Warmup.TotalSeconds:0.#}s warm-up");
     if (options.CompareKafka)
     {
         // Off and on alternately, --repeat times: the table takes the median of each figure over the runs,
         // so that one noisy minute on a shared machine does not decide the comparison.
         var off = new List<IReadOnlyList<ScenarioResult>>();
         var on = new List<IReadOnlyList<ScenarioResult>>();
-        var machine = string.Empty;
         for (var run = 0; run < options.Repeat; run++)
         {
-            var a = await RunEndToEndAsync(kafkaLog: false);
-            var b = await RunEndToEndAsync(kafkaLog: true);
+            var a = await RunEndToEndAsync(ServerPath.Rules.WithKafkaLog(false), rules);
+            var b = await RunEndToEndAsync(ServerPath.Rules.WithKafkaLog(true), rules);
             off.Add(a.Results);
             on.Add(b.Results);
-            machine = a.Machine;
             exit = Math.Max(exit, Math.Max(a.Exit, b.Exit));
         }
 
@@ -38,7 +41,26 @@ if (options.Suite is "all" or "e2e")
     }
     else
     {
-        exit = (await RunEndToEndAsync(options.Kafka)).Exit;
+        // Every path against a server of its own, the paths taken in turn --repeat times, so that a noisy
+        // minute falls on one run of each rather than on one path.
+        var runs = options.Paths.ToDictionary(p => p, _ => (Results: new List<IReadOnlyList<ScenarioResult>>(), Rss: new List<double>()));
+        for (var run = 0; run < options.Repeat; run++)
+        {
+            foreach (var path in options.Paths)
+            {
+                var result = await RunEndToEndAsync(path, rules);
+                runs[path].Results.Add(result.Results);
+                runs[path].Rss.Add(result.PeakRssBytes);
+                exit = Math.Max(exit, result.Exit);
+            }
+        }
+
+        List<PathRun> table = [.. options.Paths.Select(p => new PathRun(p, Report.Median(runs[p].Results), (long)Report.MedianOf(runs[p].Rss), options.Repeat))];
+        var markdown = Report.Markdown(table, machine);
+        Console.WriteLine(markdown);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.md"), markdown);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "e2e-latest.json"), Report.Json(table, machine));
+        Console.Error.WriteLine($"Wrote {Path.Combine(outDir, "e2e-latest.md")} and .json");
     }
 }
 
@@ -59,44 +81,36 @@ if (options.Suite is "all" or "engine")
 
 return exit;
 
-async Task<(int Exit, List<ScenarioResult> Results, string Machine)> RunEndToEndAsync(bool kafkaLog)
+async Task<(int Exit, List<ScenarioResult> Results, long PeakRssBytes)> RunEndToEndAsync(ServerPath path, SmartAudit.Core.Rules.RuleSetSource rules)
 {
-    var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
-    Console.Error.WriteLine($"SmartAudit end-to-end benchmark: {options.Duration.TotalSeconds:0}s per scenario after {options.Warmup.TotalSeconds:0.#}s warm-up");
-    // The server loads the shipped rules with the catalogue grown to the target's size (50k items by
-    // default): the orders use shipped items, so they do the same work; memory is measured at that size.
-    var rules = Directory.CreateTempSubdirectory("smartaudit-bench-rules-");
-    foreach (var file in SmartAudit.Testing.SyntheticCatalogue.Source(options.CatalogueItems).Files)
+    Console.Error.WriteLine($" {path.Name}");
+    var work = Directory.CreateTempSubdirectory("smartaudit-bench-");
+    try
     {
-        var path = Path.Combine(rules.FullName, file.Path);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await File.WriteAllTextAsync(path, file.Content);
+        // The rule set folder is what the server runs without Redis; with Redis it runs the same set, published.
+        foreach (var file in rules.Files)
+        {
+            var target = Path.Combine(work.FullName, "rules", file.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await File.WriteAllTextAsync(target, file.Content);
+        }
+
+        await using var parts = await PathParts.StartAsync(path, rules, repoRoot, work.FullName);
+        await using var server = await ServerProcess.StartAsync(repoRoot, Path.Combine(work.FullName, "rules"), parts.ServerArgs);
+        var results = await new EndToEndSuite(server, path, options.Duration, options.Warmup, options.Rate).RunAsync();
+        var errors = results.Sum(r => r.Errors);
+        var degraded = results.Sum(r => r.Degraded);
+        if (errors > 0 || degraded > 0)
+        {
+            Console.Error.WriteLine($"  {errors} errors, {degraded} degraded answers on {path.Name}");
+        }
+
+        return (errors > 0 ? 1 : 0, results, server.PeakRssBytes());
     }
-
-    machine += $"; catalogue {options.CatalogueItems:N0} items";
-
-    // --kafka: decisions go to Kafka (librdkafka's mock cluster, a real Kafka-protocol broker on loopback
-    // hosted by this process) instead of the JSON-lines file, to measure what the Kafka log adds.
-    using var kafka = kafkaLog ? new SmartAudit.Testing.KafkaMockCluster() : null;
-    if (kafka is not null)
+    finally
     {
-        kafka.CreateTopic("smartaudit.decisions.v1", 12);
-        kafka.CreateTopic("smartaudit.feedback.v1", 3);
-        machine += "; decisions to Kafka (mock cluster)";
+        work.Delete(recursive: true);
     }
-
-    string[] serverArgs = kafka is null ? [] : [$"--Kafka:BootstrapServers={kafka.BootstrapServers}", $"--Kafka:SpoolPath={Path.Combine(rules.FullName, "spool")}"];
-    await using var server = await ServerProcess.StartAsync(repoRoot, rules.FullName, serverArgs);
-    var results = await new EndToEndSuite(server, options.Duration, options.Warmup, options.Rate).RunAsync();
-    var rss = server.PeakRssBytes();
-    var markdown = Report.Markdown(results, rss, machine);
-    Console.WriteLine(markdown);
-    var name = kafkaLog ? "e2e-kafka-latest" : "e2e-latest";
-    await File.WriteAllTextAsync(Path.Combine(outDir, name + ".md"), markdown);
-    await File.WriteAllTextAsync(Path.Combine(outDir, name + ".json"), Report.Json(results, rss, machine));
-    Console.Error.WriteLine($"Wrote {Path.Combine(outDir, name + ".md")} and .json");
-    rules.Delete(recursive: true);
-    return (results.Any(r => r.Errors > 0) ? 1 : 0, results, machine);
 }
 
 static string FindRepoRoot()
@@ -112,7 +126,7 @@ static string FindRepoRoot()
     throw new InvalidOperationException("run the benchmark from inside the repository");
 }
 
-internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, bool Kafka,
+internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, IReadOnlyList<ServerPath> Paths,
     bool CompareKafka, int Repeat, int Claims, int Partitions, int Batch, int Cases = 100_000, int Requests = 40)
 {
     public static Options Parse(string[] args)
@@ -124,7 +138,7 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         string? outDir = null;
         string? only = null;
         var catalogue = 50_000;
-        var kafka = false;
+        var paths = ServerPath.All;
         var compareKafka = false;
         var repeat = 0; // per suite: 1 for --compare-kafka, 3 for worker
         var claims = 40_000;
@@ -146,18 +160,18 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--out": outDir = args[++i]; break;
                 case "--only": only = args[++i]; break;
                 case "--catalogue": catalogue = (int)Next(); break;
-                case "--kafka": kafka = true; break;
+                case "--paths": paths = ServerPath.Parse(args[++i]); break;
                 case "--compare-kafka": compareKafka = true; break;
                 case "--repeat": repeat = Math.Max(1, (int)Next()); break;
                 case "--claims": claims = (int)Next(); break;
                 case "--partitions": partitions = (int)Next(); break;
                 case "--batch": batch = (int)Next(); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker|workbench] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--kafka | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B] [--cases N] [--requests N])");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker|workbench] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--paths rules,redis,full | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B] [--cases N] [--requests N])");
             }
         }
 
         repeat = repeat > 0 ? repeat : suite == "worker" ? 3 : 1;
-        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, kafka,
+        return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, paths,
             compareKafka, repeat, claims, partitions, batch, cases, requests);
     }
 }

@@ -21,11 +21,8 @@ internal static class KafkaComparison
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
         foreach (var name in off[0].Select(r => r.Name))
         {
-            double Median(IReadOnlyList<IReadOnlyList<ScenarioResult>> runs, Func<ScenarioResult, double> figure)
-            {
-                var values = runs.SelectMany(r => r.Where(s => s.Name == name)).Select(figure).Order().ToList();
-                return values.Count == 0 ? double.NaN : values.Count % 2 == 1 ? values[values.Count / 2] : (values[(values.Count / 2) - 1] + values[values.Count / 2]) / 2;
-            }
+            double Median(IReadOnlyList<IReadOnlyList<ScenarioResult>> runs, Func<ScenarioResult, double> figure) =>
+                Report.MedianOf(runs.SelectMany(r => r.Where(s => s.Name == name)).Select(figure));
 
             var p99Off = Median(off, r => r.P99Micros);
             var p99On = Median(on, r => r.P99Micros);

@@ -77,18 +77,20 @@ internal static class LoadPatterns
     /// <summary>
     /// Streaming saturation: <paramref name="streams"/> bidirectional streams, each keeping
     /// <paramref name="window"/> requests in flight. Latency is from send to the matching answer.
+    /// <paramref name="request"/> makes request number <c>sequence</c> of a stream for one of its window's slots;
+    /// <paramref name="answer"/> reads back the sequence (or any number with the same remainder by the window).
     /// </summary>
     public static async Task StreamAsync<TRequest, TResponse>(
         int streams,
         int window,
         TimeSpan duration,
         Func<AsyncDuplexStreamingCall<TRequest, TResponse>> open,
-        Func<int, long, TRequest> request,
+        Func<int, int, long, TRequest> request,
         Func<TResponse, (long Sequence, long ServerMicros)> answer,
         Samples samples)
     {
         var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        await Task.WhenAll(Enumerable.Range(0, streams).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, streams).Select(stream => Task.Run(async () =>
         {
             // A stream that stops answering must not hang the run: past the duration plus a grace period
             // it is cancelled and what it still owed is counted as errors.
@@ -115,7 +117,7 @@ internal static class LoadPatterns
                     await slots.WaitAsync(deadline.Token);
                     var slot = (int)(sent % window);
                     sentAt[slot] = Stopwatch.GetTimestamp();
-                    await call.RequestStream.WriteAsync(request(slot, sent), deadline.Token);
+                    await call.RequestStream.WriteAsync(request(stream, slot, sent), deadline.Token);
                     sent++;
                 }
 
