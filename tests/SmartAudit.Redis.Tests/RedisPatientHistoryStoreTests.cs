@@ -155,6 +155,23 @@ public sealed class RedisPatientHistoryStoreTests(RedisHistoryFixture fixture) :
         await Task.Delay(350);
     }
 
+    [Fact]
+    public async Task ReadAndRecord_RedisTooSlow_BothHalvesFailWithinTheBudget_AndSaySo()
+    {
+        var store = fixture.Store(new HistoryOptions(), TimeSpan.FromMilliseconds(20));
+        var patient = NewPatientId();
+        await fixture.Multiplexer.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "300", "ALL");
+
+        var clock = Stopwatch.StartNew();
+        var exchange = await store.ReadAndRecordAsync(Visit(patient, "E1", Day), CancellationToken.None);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(200), $"took {clock.Elapsed.TotalMilliseconds:0} ms");
+        Assert.True(exchange.History.IsEmpty);
+        Assert.Contains("did not answer within 20 ms", exchange.ReadFailure, StringComparison.Ordinal);
+        Assert.Equal(exchange.ReadFailure, exchange.RecordFailure);
+        await Task.Delay(350);
+    }
+
     private async Task<long> CommandsProcessedAsync()
     {
         var info = await fixture.Multiplexer.GetServers()[0].InfoAsync("stats");

@@ -7,9 +7,9 @@ using SmartAudit.Core.Rules;
 namespace SmartAudit.Core.Audit;
 
 /// <summary>
-/// One request's path through the core: take the active rule set once, read the patient's history (one
-/// round trip, only when a rule that applies needs it), evaluate, add a settled request to the history,
-/// decide, put the decision on record. Validation and mapping happen before (in the host); the decision log
+/// One request's path through the core: take the active rule set once, read the patient's history (only
+/// when a rule that applies, or the model, needs it) and add a settled request to it (one round trip for
+/// both), evaluate, decide, put the decision on record. Validation and mapping happen before (in the host); the decision log
 /// never blocks; a history store that cannot answer degrades the answer, it never fails it. The fraud model,
 /// when the host has one, scores the request after the rules, with the same history and their findings.
 /// </summary>
@@ -36,9 +36,19 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
         }
 
         var patientHistory = PatientHistory.Empty;
-        string? historyUnavailable = null;
+        string? historyUnavailable = null, notRecorded = null;
         var scored = _fraud.Scores(request.Stage);
-        if (scored || ruleSet.UsesHistory(request.Stage, request.Encounter.Kind))
+        var reads = scored || ruleSet.UsesHistory(request.Stage, request.Encounter.Kind);
+        // Settled requests (MID: during the stay and at settlement; POST: settled claims) become the
+        // patient's history; a PRE order may still be changed, so it does not.
+        var records = request.Stage != Stage.Pre;
+        if (reads && records)
+        {
+            // One round trip for both: the history as it stood before this encounter, and the encounter recorded.
+            var exchange = await history.ReadAndRecordAsync(HistoryEntry.From(request, ruleSet.Knowledge), cancellationToken).ConfigureAwait(false);
+            (patientHistory, historyUnavailable, notRecorded) = (exchange.History, exchange.ReadFailure, NotRecorded(exchange.RecordFailure));
+        }
+        else if (reads)
         {
             try
             {
@@ -53,7 +63,12 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
         var result = AuditEngine.Evaluate(ruleSet, request, patientHistory, historyUnavailable);
         var scoring = scored ? _fraud.Score(request, patientHistory, result.Findings) : FraudOutcome.NotScored;
         result = scoring.AddTo(result);
-        if (await RecordAsync(request, ruleSet, cancellationToken).ConfigureAwait(false) is { } notRecorded)
+        if (records && !reads)
+        {
+            notRecorded = await RecordAsync(request, ruleSet, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (notRecorded is not null)
         {
             degradedReasons = [.. degradedReasons, notRecorded];
         }
@@ -64,17 +79,9 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
         return decision;
     }
 
-    /// <summary>
-    /// Settled requests (MID: during the stay and at settlement; POST: settled claims) become the patient's
-    /// history; a PRE order may still be changed, so it does not. Returns why recording failed, or null.
-    /// </summary>
+    /// <summary>Records a settled request the rules did not need the history for; returns why recording failed, or null.</summary>
     private async ValueTask<string?> RecordAsync(AuditRequest request, RuleSet ruleSet, CancellationToken cancellationToken)
     {
-        if (request.Stage == Stage.Pre)
-        {
-            return null;
-        }
-
         try
         {
             await history.RecordAsync(HistoryEntry.From(request, ruleSet.Knowledge), cancellationToken).ConfigureAwait(false);
@@ -82,7 +89,9 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
         }
         catch (HistoryUnavailableException ex)
         {
-            return $"patient history not updated with this encounter ({ex.Message})";
+            return NotRecorded(ex.Message);
         }
     }
+
+    private static string? NotRecorded(string? failure) => failure is null ? null : $"patient history not updated with this encounter ({failure})";
 }

@@ -26,7 +26,7 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
 {
     // KEYS: patient hash, order zset. ARGV: encounter id, entry, line count, score (day number),
     // max encounters, max lines, ttl seconds.
-    private const string RecordScript = """
+    private const string RecordBody = """
         redis.call('HSET', KEYS[1], 'e:' .. ARGV[1], ARGV[2], 'n:' .. ARGV[1], ARGV[3])
         redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
         local maxEncounters = tonumber(ARGV[5])
@@ -45,8 +45,13 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
         end
         redis.call('EXPIRE', KEYS[1], ARGV[7])
         redis.call('EXPIRE', KEYS[2], ARGV[7])
-        return 1
+
         """;
+
+    private const string RecordScript = RecordBody + "return 1";
+
+    // The same, after reading the patient's hash as it was: a settled request's read and write in one round trip.
+    private const string ReadAndRecordScript = "local before = redis.call('HGETALL', KEYS[1])\n" + RecordBody + "return before";
 
     private readonly IConnectionMultiplexer _redis;
     private readonly RedisKeys _keys;
@@ -81,14 +86,50 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
     public async ValueTask RecordAsync(HistoryEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        await WithinBudgetAsync(Record(RecordScript, entry), "write", cancellationToken);
+    }
+
+    /// <summary>One script: the history as it stood, then the encounter recorded; one budget for both.</summary>
+    public async ValueTask<HistoryExchange> ReadAndRecordAsync(HistoryEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        try
+        {
+            var before = await WithinBudgetAsync(Record(ReadAndRecordScript, entry), "read-write", cancellationToken);
+            return new HistoryExchange(ToHistory((RedisResult[])before!), null, null);
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            return HistoryExchange.Failed(ex.Message);
+        }
+    }
+
+    private Task<RedisResult> Record(string script, HistoryEntry entry)
+    {
         var encounter = entry.Encounter;
         var stored = JsonSerializer.SerializeToUtf8Bytes(StoredEntry.From(entry, _clock.GetUtcNow().UtcTicks), HistoryJsonContext.Default.StoredEntry);
         var day = (encounter.EndDate ?? encounter.StartDate).DayNumber;
         var ttl = (long)TimeSpan.FromDays(_options.RetentionDays).TotalSeconds;
-        var write = _redis.GetDatabase().ScriptEvaluateAsync(RecordScript,
+        return _redis.GetDatabase().ScriptEvaluateAsync(script,
             [_keys.History(entry.PatientId), _keys.HistoryOrder(entry.PatientId)],
             [encounter.EncounterId, stored, entry.Lines.Count, day, _options.MaxEncounters, _options.MaxLines, ttl]);
-        await WithinBudgetAsync(write, "write", cancellationToken);
+    }
+
+    /// <summary>An HGETALL reply returned by a script (field, value, field, value…) as the history.</summary>
+    private PatientHistory ToHistory(RedisResult[] reply)
+    {
+        if (reply.Length == 0)
+        {
+            return PatientHistory.Empty;
+        }
+
+        var fields = new HashEntry[reply.Length / 2];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = new HashEntry((RedisValue)reply[2 * i], (RedisValue)reply[(2 * i) + 1]);
+        }
+
+        return Decode(fields, _options);
     }
 
     /// <summary>Turns the patient hash into the history: entries newest write first, then the common trimming.</summary>

@@ -129,6 +129,34 @@ public abstract class PatientHistoryStoreContract
     }
 
     [Fact]
+    public async Task ReadAndRecord_ReturnsTheHistoryBeforeThisEncounter_AndRecordsIt()
+    {
+        var store = await CreateStoreAsync(new HistoryOptions());
+        var patient = NewPatientId();
+        await store.RecordAsync(Visit(patient, "E1", Day.AddDays(-3), lines: Dispensed("E1", "X1", Day.AddDays(-3))), CancellationToken.None);
+
+        var exchange = await store.ReadAndRecordAsync(Visit(patient, "E2", Day, lines: Dispensed("E2", "X2", Day)), CancellationToken.None);
+        var after = await store.GetAsync(patient, CancellationToken.None);
+
+        Assert.Equal((null, null), (exchange.ReadFailure, exchange.RecordFailure));
+        Assert.Equal(["E1"], exchange.History.Encounters.Select(e => e.EncounterId));
+        Assert.Equal(["X1"], exchange.History.Lines.Select(l => l.ItemCode));
+        Assert.Equal(["E2", "E1"], after.Encounters.Select(e => e.EncounterId));
+    }
+
+    [Fact]
+    public async Task ReadAndRecord_FirstEncounter_ReadsAnEmptyHistory()
+    {
+        var store = await CreateStoreAsync(new HistoryOptions());
+        var patient = NewPatientId();
+
+        var exchange = await store.ReadAndRecordAsync(Visit(patient, "E1", Day), CancellationToken.None);
+
+        Assert.True(exchange.History.IsEmpty);
+        Assert.Single((await store.GetAsync(patient, CancellationToken.None)).Encounters);
+    }
+
+    [Fact]
     public async Task Patients_AreKeptApart()
     {
         var store = await CreateStoreAsync(new HistoryOptions());
