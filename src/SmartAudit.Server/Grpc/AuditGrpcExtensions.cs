@@ -15,6 +15,8 @@ internal static class AuditGrpcExtensions
                 grpc.MaxReceiveMessageSize = audit.Value.MaxMessageBytes;
                 grpc.EnableDetailedErrors = false; // never an exception trace on the wire
             });
+        builder.Services.AddSingleton<OpenStreams>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>()); // stops before the web server
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<RuleSetHealthCheck>("rules");
         return builder;

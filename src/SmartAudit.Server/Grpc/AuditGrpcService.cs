@@ -18,9 +18,13 @@ internal sealed partial class AuditGrpcService(
     IDecisionLog log,
     IOptions<AuditOptions> options,
     IHostApplicationLifetime lifetime,
+    OpenStreams openStreams,
     TimeProvider clock,
     ILogger<AuditGrpcService> logger) : V1.AuditService.AuditServiceBase
 {
+    /// <summary>Requests of one stream audited at once, at most; answers wait in order behind the oldest.</summary>
+    internal const int StreamWindow = 64;
+
     private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.Value.MaxLinesPerRequest, options.Value.Offset));
 
     public override async Task<V1.CheckResponse> Check(V1.CheckRequest request, ServerCallContext context)
@@ -39,14 +43,19 @@ internal sealed partial class AuditGrpcService(
 
     /// <summary>
     /// One long-lived stream per HIS connection. A bad request is answered in-band (CheckResponse.error)
-    /// and the stream goes on. Reading and writing are decoupled, so a slow reader on the client side
-    /// does not stall evaluation. When the server stops, the stream stops taking requests, answers the
-    /// ones it has, and ends cleanly (status OK) so the client can reconnect elsewhere.
+    /// and the stream goes on. Requests are audited as they arrive, up to <see cref="StreamWindow"/> at a
+    /// time, so a stream is not held to one request per history round trip; answers go out in the order the
+    /// requests came. Requests of the same patient are audited one after another, in order, so a settled
+    /// encounter is in the history the patient's next request reads. Reading and writing are decoupled, so
+    /// a slow reader on the client side does not stall evaluation. When the server stops, the stream stops
+    /// taking requests, answers the ones it has, and ends cleanly (status OK) so the client can reconnect elsewhere.
     /// </summary>
     public override async Task CheckStream(IAsyncStreamReader<V1.CheckRequest> requestStream, IServerStreamWriter<V1.CheckResponse> responseStream, ServerCallContext context)
     {
-        var outbox = Channel.CreateBounded<V1.CheckResponse>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true });
-        var writer = WriteAllAsync(outbox.Reader, responseStream, context.CancellationToken);
+        openStreams.Opened(context.GetHttpContext());
+        var outbox = Channel.CreateBounded<PendingAnswer>(new BoundedChannelOptions(StreamWindow) { SingleReader = true, SingleWriter = true });
+        var writer = WriteAllAsync(outbox, responseStream, context.CancellationToken);
+        var patients = new PatientOrder(StreamWindow);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
@@ -55,23 +64,30 @@ internal sealed partial class AuditGrpcService(
                 var started = Stopwatch.GetTimestamp();
                 var request = requestStream.Current;
                 var domain = _mapper.TryMap(request, out var violations);
-                V1.CheckResponse response;
+                PendingAnswer pending;
                 if (domain is null)
                 {
                     LogRejected(logger, request.RequestId, violations.FieldViolations.Count);
-                    response = new V1.CheckResponse { RequestId = request.RequestId, Error = RpcErrors.InvalidArgument(violations) };
+                    pending = new(new V1.CheckResponse { RequestId = request.RequestId, Error = RpcErrors.InvalidArgument(violations) });
                 }
                 else
                 {
-                    response = await AuditAsync(domain, started, context.CancellationToken);
+                    var answer = patients.After(domain.Patient.Id) is { } previous
+                        ? AuditAfterAsync(previous, domain, started, context.CancellationToken)
+                        : AuditAsync(domain, started, context.CancellationToken);
+                    pending = answer.IsCompletedSuccessfully ? new(answer.Result) : new(patients.Track(domain.Patient.Id, answer.AsTask()));
                 }
 
-                await outbox.Writer.WriteAsync(response, context.CancellationToken);
+                await outbox.Writer.WriteAsync(pending, context.CancellationToken);
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             LogStreamDrained(logger);
+        }
+        catch (ChannelClosedException)
+        {
+            // The writer stopped (an audit failed, or the client went away): its own exception ends the call below.
         }
         finally
         {
@@ -107,11 +123,70 @@ internal sealed partial class AuditGrpcService(
     private async ValueTask<V1.CheckResponse> AuditAsync(AuditRequest request, long started, CancellationToken cancellationToken) =>
         CheckResponseMapper.ToResponse(await auditor.AuditAsync(request, degradation.Current(), started, cancellationToken));
 
-    private static async Task WriteAllAsync(ChannelReader<V1.CheckResponse> outbox, IServerStreamWriter<V1.CheckResponse> responseStream, CancellationToken cancellationToken)
+    /// <summary>Audits a request after the same patient's previous one on this stream has finished, whatever its outcome.</summary>
+    private async ValueTask<V1.CheckResponse> AuditAfterAsync(Task previous, AuditRequest request, long started, CancellationToken cancellationToken)
     {
-        await foreach (var response in outbox.ReadAllAsync(cancellationToken))
+        await previous.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return await AuditAsync(request, started, cancellationToken);
+    }
+
+    /// <summary>Writes the answers in the order the requests came, each when it is ready; a failure closes the outbox so reading stops.</summary>
+    private static async Task WriteAllAsync(Channel<PendingAnswer> outbox, IServerStreamWriter<V1.CheckResponse> responseStream, CancellationToken cancellationToken)
+    {
+        try
         {
-            await responseStream.WriteAsync(response, cancellationToken);
+            await foreach (var pending in outbox.Reader.ReadAllAsync(cancellationToken))
+            {
+                await responseStream.WriteAsync(pending.Response ?? await pending.Answer!, cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            outbox.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>An answer on a stream: ready (most are: an in-process audit completes at once), or still being audited.</summary>
+    private readonly record struct PendingAnswer(V1.CheckResponse? Response, Task<V1.CheckResponse>? Answer)
+    {
+        public PendingAnswer(V1.CheckResponse response)
+            : this(response, null)
+        {
+        }
+
+        public PendingAnswer(Task<V1.CheckResponse> answer)
+            : this(null, answer)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The audit still running for each patient on one stream, so that the patient's next request waits for
+    /// it. Finished ones are dropped as the map grows; it holds at most about the stream's window.
+    /// </summary>
+    private sealed class PatientOrder(int window)
+    {
+        private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+        public Task? After(string patientId) =>
+            _running.TryGetValue(patientId, out var previous) && !previous.IsCompleted ? previous : null;
+
+        public Task<V1.CheckResponse> Track(string patientId, Task<V1.CheckResponse> audit)
+        {
+            if (_running.Count >= 2 * window)
+            {
+                foreach (var (patient, task) in _running)
+                {
+                    if (task.IsCompleted)
+                    {
+                        _running.Remove(patient);
+                    }
+                }
+            }
+
+            _running[patientId] = audit;
+            return audit;
         }
     }
 
