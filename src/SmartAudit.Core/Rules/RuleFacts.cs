@@ -15,6 +15,7 @@ public sealed class RequestFacts
     private readonly string? _historyUnavailable;
     private LineFacts[] _lines = [];
     private RunningTotals? _totals;
+    private string? _principalDiagnosisGroup;
 
     /// <param name="request">The request.</param>
     /// <param name="knowledge">The knowledge base (for request-wide lookups such as chronic conditions).</param>
@@ -27,18 +28,18 @@ public sealed class RequestFacts
         _historyUnavailable = historyUnavailable;
         _history = historyUnavailable is null ? new HistoryFacts(history ?? PatientHistory.Empty, this) : null;
         var serviceDate = DateOnly.MaxValue;
-        foreach (var line in request.Lines)
+        var lines = request.Lines;
+        for (var i = 0; i < lines.Count; i++)
         {
-            if (line.ServiceDate < serviceDate)
+            if (lines[i].ServiceDate < serviceDate)
             {
-                serviceDate = line.ServiceDate;
+                serviceDate = lines[i].ServiceDate;
             }
         }
 
         ServiceDate = serviceDate == DateOnly.MaxValue ? request.Encounter.AdmissionDate ?? DateOnly.MinValue : serviceDate;
         AgeYears = AgeInYears(request.Patient.BirthDate, ServiceDate);
         AgeDays = ServiceDate.DayNumber - request.Patient.BirthDate.DayNumber;
-        PrincipalDiagnosisGroup = request.Encounter.DiagnosisCodes.Count > 0 ? DiagnosisGroup(request.Encounter.DiagnosisCodes[0]) : string.Empty;
     }
 
     internal AuditRequest Request { get; }
@@ -68,7 +69,9 @@ public sealed class RequestFacts
     public HistoryFacts History => _history ?? throw new HistoryUnavailableException(_historyUnavailable!);
 
     /// <summary>ICD-10 category (first three characters, e.g. "I63") of the principal (first) diagnosis; empty without diagnoses.</summary>
-    public string PrincipalDiagnosisGroup { get; }
+    /// <remarks>Worked out on first use: only the rules about readmissions ask.</remarks>
+    public string PrincipalDiagnosisGroup => _principalDiagnosisGroup ??=
+        Request.Encounter.DiagnosisCodes.Count > 0 ? DiagnosisGroup(Request.Encounter.DiagnosisCodes[0]) : string.Empty;
 
     /// <summary>The diagnosis codes as one text for messages.</summary>
     public string DiagnosisText => string.Join(',', Request.Encounter.DiagnosisCodes);
@@ -92,11 +95,12 @@ public sealed class RequestFacts
             }
 
             var latest = admitted;
-            foreach (var line in Request.Lines)
+            var lines = Request.Lines;
+            for (var i = 0; i < lines.Count; i++)
             {
-                if (line.ServiceDate > latest)
+                if (lines[i].ServiceDate > latest)
                 {
-                    latest = line.ServiceDate;
+                    latest = lines[i].ServiceDate;
                 }
             }
 
@@ -125,24 +129,16 @@ public sealed class RequestFacts
                 return false;
             }
 
-            foreach (var prefix in _knowledge.ChronicConditionPrefixes)
-            {
-                if (HasDiagnosis(prefix))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return HasAnyDiagnosis(_knowledge.ChronicConditionPrefixes);
         }
     }
 
     /// <summary>True when any diagnosis starts with any of <paramref name="icdPrefixes"/>.</summary>
     public bool HasAnyDiagnosis(IReadOnlyList<string> icdPrefixes)
     {
-        foreach (var prefix in icdPrefixes)
+        for (var i = 0; i < icdPrefixes.Count; i++)
         {
-            if (HasDiagnosis(prefix))
+            if (HasDiagnosis(icdPrefixes[i]))
             {
                 return true;
             }
@@ -161,12 +157,44 @@ public sealed class RequestFacts
     public static string DiagnosisGroup(string code) =>
         code.Length <= 3 ? code.ToUpperInvariant() : code[..3].ToUpperInvariant();
 
+    /// <summary>
+    /// <c>DiagnosisGroup(code) == group</c> without building the group: ASCII codes are compared in place,
+    /// anything else the long way.
+    /// </summary>
+    internal static bool IsDiagnosisGroup(string code, string group)
+    {
+        var length = Math.Min(code.Length, 3);
+        for (var i = 0; i < length; i++)
+        {
+            if (!char.IsAscii(code[i]))
+            {
+                return DiagnosisGroup(code) == group;
+            }
+        }
+
+        if (length != group.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            if (char.ToUpperInvariant(code[i]) != group[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True when any diagnosis code starts with <paramref name="icdPrefix"/> (e.g. "E11" for type 2 diabetes).</summary>
     public bool HasDiagnosis(string icdPrefix)
     {
-        foreach (var code in Request.Encounter.DiagnosisCodes)
+        var codes = Request.Encounter.DiagnosisCodes;
+        for (var i = 0; i < codes.Count; i++)
         {
-            if (code.StartsWith(icdPrefix, StringComparison.OrdinalIgnoreCase))
+            if (codes[i].StartsWith(icdPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -250,9 +278,10 @@ public sealed class LineFacts
     /// <summary>True when the line carries the modifier <paramref name="code"/>.</summary>
     public bool HasModifier(string code)
     {
-        foreach (var modifier in Line.Modifiers)
+        var modifiers = Line.Modifiers;
+        for (var i = 0; i < modifiers.Count; i++)
         {
-            if (string.Equals(modifier, code, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(modifiers[i], code, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
