@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using RulesEngine.ExpressionBuilders;
 using RulesEngine.Models;
@@ -88,12 +89,13 @@ internal sealed class MessageTemplate
 
     public string Render(object[] args)
     {
-        var builder = new StringBuilder();
+        // Built on the stack (a pooled array past 256 characters): the finished string is the only allocation.
+        var builder = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
         foreach (var segment in _segments)
         {
             if (segment.Text is not null)
             {
-                builder.Append(segment.Text);
+                builder.AppendLiteral(segment.Text);
                 continue;
             }
 
@@ -107,10 +109,93 @@ internal sealed class MessageTemplate
                 value = "?";
             }
 
-            builder.Append(Format(value, segment.Format));
+            Append(ref builder, value, segment.Format);
         }
 
-        return builder.ToString();
+        return builder.ToStringAndClear();
+    }
+
+    /// <summary>
+    /// Appends what <see cref="Format"/> would return, writing the common values (text, dates, whole numbers,
+    /// amounts in yuan) in place instead of through a string of their own.
+    /// </summary>
+    private static void Append(ref DefaultInterpolatedStringHandler builder, object? value, string? format)
+    {
+        switch (value)
+        {
+            case string text:
+                builder.AppendLiteral(text);
+                return;
+            case DateOnly date:
+                AppendDate(ref builder, date);
+                return;
+            case long fen when format == "yuan":
+                AppendYuan(ref builder, fen);
+                return;
+            case int fen when format == "yuan":
+                AppendYuan(ref builder, fen);
+                return;
+            case int number when format is null:
+                builder.AppendFormatted(number);
+                return;
+            case long number when format is null:
+                builder.AppendFormatted(number);
+                return;
+            case double number:
+                AppendNumber(ref builder, number);
+                return;
+            default:
+                builder.AppendLiteral(Format(value, format));
+                return;
+        }
+    }
+
+    /// <summary>As <c>date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)</c>.</summary>
+    private static void AppendDate(ref DefaultInterpolatedStringHandler builder, DateOnly date)
+    {
+        Span<char> text = stackalloc char[10];
+        var (year, month, day) = date;
+        text[0] = (char)('0' + (year / 1000));
+        text[1] = (char)('0' + (year / 100 % 10));
+        text[2] = (char)('0' + (year / 10 % 10));
+        text[3] = (char)('0' + (year % 10));
+        text[4] = '-';
+        text[5] = (char)('0' + (month / 10));
+        text[6] = (char)('0' + (month % 10));
+        text[7] = '-';
+        text[8] = (char)('0' + (day / 10));
+        text[9] = (char)('0' + (day % 10));
+        builder.AppendFormatted((ReadOnlySpan<char>)text);
+    }
+
+    /// <summary>As <c>(fen / 100m).ToString("0.00", CultureInfo.InvariantCulture)</c>: whole fen are exact in two decimals.</summary>
+    private static void AppendYuan(ref DefaultInterpolatedStringHandler builder, long fen)
+    {
+        if (fen < 0)
+        {
+            builder.AppendLiteral("-");
+        }
+
+        var magnitude = fen < 0 ? (ulong)(-(fen + 1)) + 1 : (ulong)fen;
+        builder.AppendFormatted(magnitude / 100);
+        var cents = (int)(magnitude % 100);
+        Span<char> decimals = [ '.', (char)('0' + (cents / 10)), (char)('0' + (cents % 10)) ];
+        builder.AppendFormatted((ReadOnlySpan<char>)decimals);
+    }
+
+    /// <summary>
+    /// As <c>number.ToString("0.###", CultureInfo.InvariantCulture)</c>. Whole numbers below 10^15 (within the
+    /// custom format's 15 significant digits) print as the integer they are; -0 and the rest take the format.
+    /// </summary>
+    private static void AppendNumber(ref DefaultInterpolatedStringHandler builder, double number)
+    {
+        if (Math.Abs(number) < 1e15 && number == Math.Floor(number) && !double.IsNegative(number))
+        {
+            builder.AppendFormatted((long)number);
+            return;
+        }
+
+        builder.AppendFormatted(number, "0.###");
     }
 
     private static string Format(object? value, string? format) => (value, format) switch
