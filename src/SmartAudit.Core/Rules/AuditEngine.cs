@@ -236,13 +236,14 @@ public static class AuditEngine
             }
 
             var definition = rule.Definition;
+            var (zh, en) = rule.Messages.Render(args);
             (Findings ??= []).Add(new Finding(
                 definition.Id,
                 definition.Category,
                 staged.Severity,
                 definition.Certainty,
-                rule.MessageZh.Render(args),
-                rule.MessageEn.Render(args),
+                zh,
+                en,
                 first is null ? [] : second is null ? [first.LineId] : [first.LineId, second.LineId],
                 definition.Mode == RuleMode.Silent));
             return true;

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using RulesEngine.ExpressionBuilders;
-using RulesEngine.Models;
 using SmartAudit.Core.Audit;
 
 namespace SmartAudit.Core.Rules;
@@ -11,7 +9,8 @@ namespace SmartAudit.Core.Rules;
 /// A finding's message: text with <c>{expression}</c> or <c>{expression|format}</c> holes, each a RulesEngine
 /// expression over the rule's own parameters, compiled once and evaluated only when the rule fires.
 /// Formats: <c>yuan</c> (fen as yuan, two decimals), <c>zh</c> / <c>en</c> (enum names in Chinese or
-/// English). <c>{{</c> and <c>}}</c> stand for literal braces.
+/// English). <c>{{</c> and <c>}}</c> stand for literal braces. The expressions themselves live in the
+/// rule's <see cref="MessageHoles"/>, shared by its messages in both languages; a template says where each goes.
 /// </summary>
 internal sealed class MessageTemplate
 {
@@ -19,7 +18,7 @@ internal sealed class MessageTemplate
 
     private MessageTemplate(Segment[] segments) => _segments = segments;
 
-    public static MessageTemplate Compile(string template, RuleExpressionParser parser, RuleParameter[] parameters)
+    public static MessageTemplate Compile(string template, MessageHoles holes)
     {
         var segments = new List<Segment>();
         var text = new StringBuilder();
@@ -52,7 +51,7 @@ internal sealed class MessageTemplate
 
             if (text.Length > 0)
             {
-                segments.Add(new Segment(text.ToString(), null, null));
+                segments.Add(new Segment(text.ToString(), -1, null));
                 text.Clear();
             }
 
@@ -65,51 +64,43 @@ internal sealed class MessageTemplate
                 throw new FormatException($"unknown format '{format}' in '{{{hole}}}' (known: yuan, zh, en)");
             }
 
-            Func<object[], object> value;
+            int index;
             try
             {
-                value = parser.Compile<object>(expression.Trim(), parameters);
+                index = holes.Add(expression.Trim());
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 throw new FormatException($"'{{{hole}}}' does not compile: {ex.Message}", ex);
             }
 
-            segments.Add(new Segment(null, value, format));
+            segments.Add(new Segment(null, index, format));
             i = end;
         }
 
         if (text.Length > 0)
         {
-            segments.Add(new Segment(text.ToString(), null, null));
+            segments.Add(new Segment(text.ToString(), -1, null));
         }
 
         return new MessageTemplate([.. segments]);
     }
 
-    public string Render(object[] args)
+    /// <param name="values">The value of each of the rule's holes for this finding ("?" for one that failed).</param>
+    /// <param name="buffer">Where the text is built (a pooled array takes over past its end): the finished string is the only allocation.</param>
+    public string Render(ReadOnlySpan<object?> values, Span<char> buffer)
     {
-        // Built on the stack (a pooled array past 256 characters): the finished string is the only allocation.
-        var builder = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, stackalloc char[256]);
+        var builder = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, buffer);
         foreach (var segment in _segments)
         {
             if (segment.Text is not null)
             {
                 builder.AppendLiteral(segment.Text);
-                continue;
             }
-
-            object? value;
-            try
+            else
             {
-                value = segment.Value!(args);
+                Append(ref builder, values[segment.Hole], segment.Format);
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                value = "?";
-            }
-
-            Append(ref builder, value, segment.Format);
         }
 
         return builder.ToStringAndClear();
@@ -153,18 +144,8 @@ internal sealed class MessageTemplate
     /// <summary>As <c>date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)</c>.</summary>
     private static void AppendDate(ref DefaultInterpolatedStringHandler builder, DateOnly date)
     {
-        Span<char> text = stackalloc char[10];
-        var (year, month, day) = date;
-        text[0] = (char)('0' + (year / 1000));
-        text[1] = (char)('0' + (year / 100 % 10));
-        text[2] = (char)('0' + (year / 10 % 10));
-        text[3] = (char)('0' + (year % 10));
-        text[4] = '-';
-        text[5] = (char)('0' + (month / 10));
-        text[6] = (char)('0' + (month % 10));
-        text[7] = '-';
-        text[8] = (char)('0' + (day / 10));
-        text[9] = (char)('0' + (day % 10));
+        Span<char> text = stackalloc char[DateText.Length];
+        DateText.Write(date, text);
         builder.AppendFormatted((ReadOnlySpan<char>)text);
     }
 
@@ -214,5 +195,6 @@ internal sealed class MessageTemplate
         _ => value.ToString() ?? string.Empty,
     };
 
-    private sealed record Segment(string? Text, Func<object[], object>? Value, string? Format);
+    /// <summary>Literal <see cref="Text"/>, or the value of hole number <see cref="Hole"/> in <see cref="Format"/>.</summary>
+    private sealed record Segment(string? Text, int Hole, string? Format);
 }

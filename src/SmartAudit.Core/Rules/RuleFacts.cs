@@ -109,10 +109,10 @@ public sealed class RequestFacts
     }
 
     /// <summary>The admission date as text for messages; empty when there is none.</summary>
-    public string AdmissionText => Request.Encounter.AdmissionDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    public string AdmissionText => Request.Encounter.AdmissionDate is { } admitted ? DateText.Format(admitted) : string.Empty;
 
     /// <summary>The discharge date as text for messages; "(not discharged)" when the stay goes on.</summary>
-    public string DischargeText => Request.Encounter.DischargeDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+    public string DischargeText => Request.Encounter.DischargeDate is { } discharged ? DateText.Format(discharged) : "-";
 
     /// <summary>True for a date before the admission or after the discharge of an inpatient stay (超住院期间收费).</summary>
     public bool IsOutsideStay(DateOnly date) =>
