@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text;
 using SmartAudit.Core.Audit;
 
@@ -57,7 +56,14 @@ internal sealed class MessageTemplate
 
             var hole = template[(i + 1)..end];
             var bar = hole.LastIndexOf('|');
-            var format = bar >= 0 ? hole[(bar + 1)..].Trim() : null;
+            // The known formats as literals, so that rendering compares them by reference.
+            var format = bar < 0 ? null : hole[(bar + 1)..].Trim() switch
+            {
+                "yuan" => "yuan",
+                "zh" => "zh",
+                "en" => "en",
+                var other => other,
+            };
             var expression = bar >= 0 ? hole[..bar] : hole;
             if (format is not (null or "yuan" or "zh" or "en"))
             {
@@ -90,12 +96,12 @@ internal sealed class MessageTemplate
     /// <param name="buffer">Where the text is built (a pooled array takes over past its end): the finished string is the only allocation.</param>
     public string Render(ReadOnlySpan<object?> values, Span<char> buffer)
     {
-        var builder = new DefaultInterpolatedStringHandler(0, 0, CultureInfo.InvariantCulture, buffer);
+        var builder = new MessageBuilder(buffer);
         foreach (var segment in _segments)
         {
             if (segment.Text is not null)
             {
-                builder.AppendLiteral(segment.Text);
+                builder.Append(segment.Text);
             }
             else
             {
@@ -110,15 +116,15 @@ internal sealed class MessageTemplate
     /// Appends what <see cref="Format"/> would return, writing the common values (text, dates, whole numbers,
     /// amounts in yuan) in place instead of through a string of their own.
     /// </summary>
-    private static void Append(ref DefaultInterpolatedStringHandler builder, object? value, string? format)
+    private static void Append(ref MessageBuilder builder, object? value, string? format)
     {
         switch (value)
         {
             case string text:
-                builder.AppendLiteral(text);
+                builder.Append(text);
                 return;
             case DateOnly date:
-                AppendDate(ref builder, date);
+                builder.Append(date);
                 return;
             case long fen when format == "yuan":
                 AppendYuan(ref builder, fen);
@@ -127,56 +133,49 @@ internal sealed class MessageTemplate
                 AppendYuan(ref builder, fen);
                 return;
             case int number when format is null:
-                builder.AppendFormatted(number);
+                builder.Append(number);
                 return;
             case long number when format is null:
-                builder.AppendFormatted(number);
+                builder.Append(number);
                 return;
             case double number:
                 AppendNumber(ref builder, number);
                 return;
             default:
-                builder.AppendLiteral(Format(value, format));
+                builder.Append(Format(value, format));
                 return;
         }
     }
 
-    /// <summary>As <c>date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)</c>.</summary>
-    private static void AppendDate(ref DefaultInterpolatedStringHandler builder, DateOnly date)
-    {
-        Span<char> text = stackalloc char[DateText.Length];
-        DateText.Write(date, text);
-        builder.AppendFormatted((ReadOnlySpan<char>)text);
-    }
-
     /// <summary>As <c>(fen / 100m).ToString("0.00", CultureInfo.InvariantCulture)</c>: whole fen are exact in two decimals.</summary>
-    private static void AppendYuan(ref DefaultInterpolatedStringHandler builder, long fen)
+    private static void AppendYuan(ref MessageBuilder builder, long fen)
     {
         if (fen < 0)
         {
-            builder.AppendLiteral("-");
+            builder.Append('-');
         }
 
         var magnitude = fen < 0 ? (ulong)(-(fen + 1)) + 1 : (ulong)fen;
-        builder.AppendFormatted(magnitude / 100);
+        builder.Append(magnitude / 100);
         var cents = (int)(magnitude % 100);
-        Span<char> decimals = [ '.', (char)('0' + (cents / 10)), (char)('0' + (cents % 10)) ];
-        builder.AppendFormatted((ReadOnlySpan<char>)decimals);
+        builder.Append('.');
+        builder.Append((char)('0' + (cents / 10)));
+        builder.Append((char)('0' + (cents % 10)));
     }
 
     /// <summary>
     /// As <c>number.ToString("0.###", CultureInfo.InvariantCulture)</c>. Whole numbers below 10^15 (within the
     /// custom format's 15 significant digits) print as the integer they are; -0 and the rest take the format.
     /// </summary>
-    private static void AppendNumber(ref DefaultInterpolatedStringHandler builder, double number)
+    private static void AppendNumber(ref MessageBuilder builder, double number)
     {
         if (Math.Abs(number) < 1e15 && number == Math.Floor(number) && !double.IsNegative(number))
         {
-            builder.AppendFormatted((long)number);
+            builder.Append((long)number);
             return;
         }
 
-        builder.AppendFormatted(number, "0.###");
+        builder.Append(number, "0.###");
     }
 
     private static string Format(object? value, string? format) => (value, format) switch
