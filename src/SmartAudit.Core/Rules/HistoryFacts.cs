@@ -207,13 +207,14 @@ public sealed class HistoryFacts
     /// <summary>Visits (encounters started) within the <paramref name="days"/> days ending on the request's date, this one included.</summary>
     public int VisitsWithin(int days)
     {
-        var from = _request.ServiceDate.AddDays(1 - days);
+        var to = _request.ServiceDate;
+        var from = to.AddDays(1 - days);
         var count = 1;
         var encounters = _history.Encounters;
-        for (var i = 0; i < encounters.Count; i++)
+        for (int i = 0, n = encounters.Count; i < n; i++)
         {
             var encounter = encounters[i];
-            if (IsOther(encounter) && encounter.StartDate >= from && encounter.StartDate <= _request.ServiceDate)
+            if (encounter.StartDate >= from && encounter.StartDate <= to && IsOther(encounter))
             {
                 count++;
             }
@@ -225,17 +226,18 @@ public sealed class HistoryFacts
     /// <summary>Distinct hospitals visited within the <paramref name="days"/> days ending on the request's date, this one included.</summary>
     public int HospitalsWithin(int days)
     {
-        var from = _request.ServiceDate.AddDays(1 - days);
+        var to = _request.ServiceDate;
+        var from = to.AddDays(1 - days);
         // Distinct by ordinal equality, as a set would count them; a set only once the few distinct ones overflow.
         var distinct = default(HospitalBuffer);
         distinct[0] = _request.Encounter.HospitalId;
         var count = 1;
         HashSet<string>? hospitals = null;
         var encounters = _history.Encounters;
-        for (var i = 0; i < encounters.Count; i++)
+        for (int i = 0, n = encounters.Count; i < n; i++)
         {
             var encounter = encounters[i];
-            if (!IsOther(encounter) || encounter.StartDate < from || encounter.StartDate > _request.ServiceDate)
+            if (encounter.StartDate < from || encounter.StartDate > to || !IsOther(encounter))
             {
                 continue;
             }
@@ -280,10 +282,10 @@ public sealed class HistoryFacts
 
         HistoryEncounter? latest = null;
         var encounters = _history.Encounters;
-        for (var i = 0; i < encounters.Count; i++)
+        for (int i = 0, n = encounters.Count; i < n; i++)
         {
             var encounter = encounters[i];
-            if (IsOther(encounter) && encounter.Kind == Audit.EncounterKind.Inpatient && encounter.EndDate is { } discharged && discharged <= admitted
+            if (encounter.Kind == Audit.EncounterKind.Inpatient && encounter.EndDate is { } discharged && discharged <= admitted && IsOther(encounter)
                 && encounter.DiagnosisCodes.Count > 0 && RequestFacts.IsDiagnosisGroup(encounter.DiagnosisCodes[0], group)
                 && (latest is null || discharged > latest.EndDate))
             {

@@ -16,6 +16,7 @@ public sealed class RequestFacts
     private LineFacts[] _lines = [];
     private RunningTotals? _totals;
     private string? _principalDiagnosisGroup;
+    private int? _ageYears;
 
     /// <param name="request">The request.</param>
     /// <param name="knowledge">The knowledge base (for request-wide lookups such as chronic conditions).</param>
@@ -38,7 +39,6 @@ public sealed class RequestFacts
         }
 
         ServiceDate = serviceDate == DateOnly.MaxValue ? request.Encounter.AdmissionDate ?? DateOnly.MinValue : serviceDate;
-        AgeYears = AgeInYears(request.Patient.BirthDate, ServiceDate);
         AgeDays = ServiceDate.DayNumber - request.Patient.BirthDate.DayNumber;
     }
 
@@ -54,7 +54,8 @@ public sealed class RequestFacts
     public DateOnly ServiceDate { get; }
 
     /// <summary>Age in completed years at <see cref="ServiceDate"/>. Line rules use <see cref="LineFacts.AgeYears"/>.</summary>
-    public int AgeYears { get; }
+    /// <remarks>Worked out on first use: splitting dates into years, months and days is not free, and few rules ask.</remarks>
+    public int AgeYears => _ageYears ??= AgeInYears(Request.Patient.BirthDate, ServiceDate);
 
     /// <summary>Age in days at <see cref="ServiceDate"/>. Line rules use <see cref="LineFacts.AgeDays"/>.</summary>
     public int AgeDays { get; }
@@ -205,8 +206,11 @@ public sealed class RequestFacts
 
     internal static int AgeInYears(DateOnly birth, DateOnly on)
     {
-        var age = on.Year - birth.Year;
-        if (on.Month < birth.Month || (on.Month == birth.Month && on.Day < birth.Day))
+        // Each of Year, Month and Day splits the date anew: split each date once.
+        var (onYear, onMonth, onDay) = on;
+        var (birthYear, birthMonth, birthDay) = birth;
+        var age = onYear - birthYear;
+        if (onMonth < birthMonth || (onMonth == birthMonth && onDay < birthDay))
         {
             age--;
         }
@@ -222,6 +226,7 @@ public sealed class RequestFacts
 public sealed class LineFacts
 {
     private readonly RequestFacts _request;
+    private int? _ageYears;
 
     internal LineFacts(OrderLine line, int index, KbItem item, RequestFacts request)
     {
@@ -230,7 +235,6 @@ public sealed class LineFacts
         Item = item;
         _request = request;
         var birthDate = request.Patient.BirthDate;
-        AgeYears = RequestFacts.AgeInYears(birthDate, line.ServiceDate);
         AgeDays = line.ServiceDate.DayNumber - birthDate.DayNumber;
     }
 
@@ -267,7 +271,8 @@ public sealed class LineFacts
     public DateOnly ServiceDate => Line.ServiceDate;
 
     /// <summary>The patient's age in completed years on this line's service date (a stay can cross a birthday).</summary>
-    public int AgeYears { get; }
+    /// <remarks>Worked out on first use: only the age rules ask.</remarks>
+    public int AgeYears => _ageYears ??= RequestFacts.AgeInYears(_request.Patient.BirthDate, Line.ServiceDate);
 
     /// <summary>The patient's age in days on this line's service date.</summary>
     public int AgeDays { get; }
