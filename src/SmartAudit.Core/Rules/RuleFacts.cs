@@ -311,14 +311,36 @@ public sealed class LineFacts
     public bool Crosses(double totalUpToHere, double limit) => totalUpToHere > limit && totalUpToHere - Quantity <= limit;
 }
 
-/// <summary>Running totals over a request's lines, computed on first use by a rule that asks.</summary>
+/// <summary>
+/// Running totals over a request's lines, computed on first use by a rule that asks. A short request adds
+/// up the lines before each one directly; a long one builds a table of every line's total once.
+/// </summary>
 internal sealed class RunningTotals(LineFacts[] lines)
 {
+    /// <summary>Requests up to this many lines are summed directly, without a table.</summary>
+    private const int DirectSumLimit = 32;
+
     private double[]? _itemDay;
     private double[]? _perDiem;
 
     public double ItemDay(int index)
     {
+        if (lines.Length <= DirectSumLimit)
+        {
+            // The same running sum, added in the same order, as the table below.
+            var line = lines[index];
+            var total = 0.0;
+            for (var i = 0; i <= index; i++)
+            {
+                if (lines[i].ServiceDate == line.ServiceDate && string.Equals(lines[i].ItemCode, line.ItemCode, StringComparison.Ordinal))
+                {
+                    total += lines[i].Quantity;
+                }
+            }
+
+            return total;
+        }
+
         if (_itemDay is null)
         {
             var totals = new Dictionary<(string, DateOnly), double>();
@@ -354,6 +376,26 @@ internal sealed class RunningTotals(LineFacts[] lines)
 
     public double PerDiem(int index)
     {
+        if (lines.Length <= DirectSumLimit)
+        {
+            var unit = lines[index].Item.PerDiemUnit;
+            var total = 0.0;
+            if (unit.Length == 0)
+            {
+                return total;
+            }
+
+            for (var i = 0; i <= index; i++)
+            {
+                if (string.Equals(lines[i].Item.PerDiemUnit, unit, StringComparison.Ordinal))
+                {
+                    total += lines[i].Quantity;
+                }
+            }
+
+            return total;
+        }
+
         if (_perDiem is null)
         {
             var totals = new Dictionary<string, double>(StringComparer.Ordinal);
