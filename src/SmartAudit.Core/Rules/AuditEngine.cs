@@ -36,22 +36,22 @@ public static class AuditEngine
         var index = ruleSet.IndexFor(request.Stage, request.Encounter.Kind);
         var (ctx, lines) = Facts(ruleSet, request, history, historyUnavailable);
 
-        var evaluation = new Evaluation();
-        EvaluateLineRules(index, ctx, lines, evaluation);
+        // One argument array for every expression of the request: [ctx, line or a, b]. A compiled expression
+        // reads only the parameters of its own scope, so an encounter rule never sees the line left in it.
+        var args = new object[3];
+        args[0] = ctx;
+        var evaluation = default(Evaluation);
+        EvaluateLineRules(index, lines, args, ref evaluation);
         if (index.PairRules.Length > 0 && lines.Length > 1)
         {
-            EvaluatePairRules(index, ctx, lines, evaluation);
+            EvaluatePairRules(index, lines, args, ref evaluation);
         }
 
-        if (index.EncounterRules.Length > 0)
+        foreach (var rule in index.EncounterRules)
         {
-            object[] args = [ctx];
-            foreach (var rule in index.EncounterRules)
+            if (rule.Rule.Definition.InForceOn(ctx.ServiceDate))
             {
-                if (rule.Rule.Definition.InForceOn(ctx.ServiceDate))
-                {
-                    evaluation.Run(rule, args, null, null);
-                }
+                evaluation.Run(rule, args, null, null);
             }
         }
 
@@ -73,9 +73,8 @@ public static class AuditEngine
         return (ctx, lines);
     }
 
-    private static void EvaluateLineRules(RuleIndex index, RequestFacts ctx, LineFacts[] lines, Evaluation evaluation)
+    private static void EvaluateLineRules(RuleIndex index, LineFacts[] lines, object[] args, ref Evaluation evaluation)
     {
-        var args = new object[] { ctx, null! };
         foreach (var line in lines)
         {
             args[1] = line;
@@ -86,15 +85,15 @@ public static class AuditEngine
                 tables &= tables - 1;
                 if (table < index.LineRulesByTable.Length)
                 {
-                    RunLineRules(index.LineRulesByTable[table], line, args, evaluation);
+                    RunLineRules(index.LineRulesByTable[table], line, args, ref evaluation);
                 }
             }
 
-            RunLineRules(index.LineRulesAlways, line, args, evaluation);
+            RunLineRules(index.LineRulesAlways, line, args, ref evaluation);
         }
     }
 
-    private static void RunLineRules(StagedRule[] rules, LineFacts line, object[] args, Evaluation evaluation)
+    private static void RunLineRules(StagedRule[] rules, LineFacts line, object[] args, ref Evaluation evaluation)
     {
         foreach (var rule in rules)
         {
@@ -111,9 +110,8 @@ public static class AuditEngine
     /// item, of the same ingredient, or listed together in a pair table); the expression decides. Lines whose
     /// item cannot take part in the pairing are skipped without evaluating anything.
     /// </summary>
-    private static void EvaluatePairRules(RuleIndex index, RequestFacts ctx, LineFacts[] lines, Evaluation evaluation)
+    private static void EvaluatePairRules(RuleIndex index, LineFacts[] lines, object[] args, ref Evaluation evaluation)
     {
-        var args = new object[] { ctx, null!, null! };
         Dictionary<string, List<int>>? sameItem = null, sameIngredient = null;
         foreach (var rule in index.PairRules)
         {
@@ -201,7 +199,7 @@ public static class AuditEngine
     }
 
     /// <summary>Collects the findings and failures of one request; allocates only when something fires.</summary>
-    private sealed class Evaluation
+    private struct Evaluation
     {
         private HashSet<string>? _failedRules;
 
@@ -236,13 +234,14 @@ public static class AuditEngine
             }
 
             var definition = rule.Definition;
+            var (zh, en) = rule.Messages.Render(args);
             (Findings ??= []).Add(new Finding(
                 definition.Id,
                 definition.Category,
                 staged.Severity,
                 definition.Certainty,
-                rule.MessageZh.Render(args),
-                rule.MessageEn.Render(args),
+                zh,
+                en,
                 first is null ? [] : second is null ? [first.LineId] : [first.LineId, second.LineId],
                 definition.Mode == RuleMode.Silent));
             return true;

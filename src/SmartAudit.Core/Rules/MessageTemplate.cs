@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using RulesEngine.ExpressionBuilders;
-using RulesEngine.Models;
 using SmartAudit.Core.Audit;
 
 namespace SmartAudit.Core.Rules;
@@ -10,7 +8,8 @@ namespace SmartAudit.Core.Rules;
 /// A finding's message: text with <c>{expression}</c> or <c>{expression|format}</c> holes, each a RulesEngine
 /// expression over the rule's own parameters, compiled once and evaluated only when the rule fires.
 /// Formats: <c>yuan</c> (fen as yuan, two decimals), <c>zh</c> / <c>en</c> (enum names in Chinese or
-/// English). <c>{{</c> and <c>}}</c> stand for literal braces.
+/// English). <c>{{</c> and <c>}}</c> stand for literal braces. The expressions themselves live in the
+/// rule's <see cref="MessageHoles"/>, shared by its messages in both languages; a template says where each goes.
 /// </summary>
 internal sealed class MessageTemplate
 {
@@ -18,7 +17,7 @@ internal sealed class MessageTemplate
 
     private MessageTemplate(Segment[] segments) => _segments = segments;
 
-    public static MessageTemplate Compile(string template, RuleExpressionParser parser, RuleParameter[] parameters)
+    public static MessageTemplate Compile(string template, MessageHoles holes)
     {
         var segments = new List<Segment>();
         var text = new StringBuilder();
@@ -51,66 +50,132 @@ internal sealed class MessageTemplate
 
             if (text.Length > 0)
             {
-                segments.Add(new Segment(text.ToString(), null, null));
+                segments.Add(new Segment(text.ToString(), -1, null));
                 text.Clear();
             }
 
             var hole = template[(i + 1)..end];
             var bar = hole.LastIndexOf('|');
-            var format = bar >= 0 ? hole[(bar + 1)..].Trim() : null;
+            // The known formats as literals, so that rendering compares them by reference.
+            var format = bar < 0 ? null : hole[(bar + 1)..].Trim() switch
+            {
+                "yuan" => "yuan",
+                "zh" => "zh",
+                "en" => "en",
+                var other => other,
+            };
             var expression = bar >= 0 ? hole[..bar] : hole;
             if (format is not (null or "yuan" or "zh" or "en"))
             {
                 throw new FormatException($"unknown format '{format}' in '{{{hole}}}' (known: yuan, zh, en)");
             }
 
-            Func<object[], object> value;
+            int index;
             try
             {
-                value = parser.Compile<object>(expression.Trim(), parameters);
+                index = holes.Add(expression.Trim());
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 throw new FormatException($"'{{{hole}}}' does not compile: {ex.Message}", ex);
             }
 
-            segments.Add(new Segment(null, value, format));
+            segments.Add(new Segment(null, index, format));
             i = end;
         }
 
         if (text.Length > 0)
         {
-            segments.Add(new Segment(text.ToString(), null, null));
+            segments.Add(new Segment(text.ToString(), -1, null));
         }
 
         return new MessageTemplate([.. segments]);
     }
 
-    public string Render(object[] args)
+    /// <param name="values">The value of each of the rule's holes for this finding ("?" for one that failed).</param>
+    /// <param name="buffer">Where the text is built (a pooled array takes over past its end): the finished string is the only allocation.</param>
+    public string Render(ReadOnlySpan<object?> values, Span<char> buffer)
     {
-        var builder = new StringBuilder();
+        var builder = new MessageBuilder(buffer);
         foreach (var segment in _segments)
         {
             if (segment.Text is not null)
             {
                 builder.Append(segment.Text);
-                continue;
             }
-
-            object? value;
-            try
+            else
             {
-                value = segment.Value!(args);
+                Append(ref builder, values[segment.Hole], segment.Format);
             }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                value = "?";
-            }
-
-            builder.Append(Format(value, segment.Format));
         }
 
-        return builder.ToString();
+        return builder.ToStringAndClear();
+    }
+
+    /// <summary>
+    /// Appends what <see cref="Format"/> would return, writing the common values (text, dates, whole numbers,
+    /// amounts in yuan) in place instead of through a string of their own.
+    /// </summary>
+    private static void Append(ref MessageBuilder builder, object? value, string? format)
+    {
+        switch (value)
+        {
+            case string text:
+                builder.Append(text);
+                return;
+            case DateOnly date:
+                builder.Append(date);
+                return;
+            case long fen when format == "yuan":
+                AppendYuan(ref builder, fen);
+                return;
+            case int fen when format == "yuan":
+                AppendYuan(ref builder, fen);
+                return;
+            case int number when format is null:
+                builder.Append(number);
+                return;
+            case long number when format is null:
+                builder.Append(number);
+                return;
+            case double number:
+                AppendNumber(ref builder, number);
+                return;
+            default:
+                builder.Append(Format(value, format));
+                return;
+        }
+    }
+
+    /// <summary>As <c>(fen / 100m).ToString("0.00", CultureInfo.InvariantCulture)</c>: whole fen are exact in two decimals.</summary>
+    private static void AppendYuan(ref MessageBuilder builder, long fen)
+    {
+        if (fen < 0)
+        {
+            builder.Append('-');
+        }
+
+        var magnitude = fen < 0 ? (ulong)(-(fen + 1)) + 1 : (ulong)fen;
+        builder.Append(magnitude / 100);
+        var cents = (int)(magnitude % 100);
+        builder.Append('.');
+        builder.Append((char)('0' + (cents / 10)));
+        builder.Append((char)('0' + (cents % 10)));
+    }
+
+    /// <summary>
+    /// As <c>number.ToString("0.###", CultureInfo.InvariantCulture)</c>. Whole numbers below 10^15 (within the
+    /// custom format's 15 significant digits) print as the integer they are; -0 and the rest take the format.
+    /// </summary>
+    private static void AppendNumber(ref MessageBuilder builder, double number)
+    {
+        if (Math.Abs(number) < 1e15 && number == Math.Floor(number) && !double.IsNegative(number))
+        {
+            builder.Append((long)number);
+            return;
+        }
+
+        builder.Append(number, "0.###");
     }
 
     private static string Format(object? value, string? format) => (value, format) switch
@@ -129,5 +194,6 @@ internal sealed class MessageTemplate
         _ => value.ToString() ?? string.Empty,
     };
 
-    private sealed record Segment(string? Text, Func<object[], object>? Value, string? Format);
+    /// <summary>Literal <see cref="Text"/>, or the value of hole number <see cref="Hole"/> in <see cref="Format"/>.</summary>
+    private sealed record Segment(string? Text, int Hole, string? Format);
 }

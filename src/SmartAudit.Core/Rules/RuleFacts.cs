@@ -15,6 +15,8 @@ public sealed class RequestFacts
     private readonly string? _historyUnavailable;
     private LineFacts[] _lines = [];
     private RunningTotals? _totals;
+    private string? _principalDiagnosisGroup;
+    private int? _ageYears;
 
     /// <param name="request">The request.</param>
     /// <param name="knowledge">The knowledge base (for request-wide lookups such as chronic conditions).</param>
@@ -27,18 +29,17 @@ public sealed class RequestFacts
         _historyUnavailable = historyUnavailable;
         _history = historyUnavailable is null ? new HistoryFacts(history ?? PatientHistory.Empty, this) : null;
         var serviceDate = DateOnly.MaxValue;
-        foreach (var line in request.Lines)
+        var lines = request.Lines;
+        for (var i = 0; i < lines.Count; i++)
         {
-            if (line.ServiceDate < serviceDate)
+            if (lines[i].ServiceDate < serviceDate)
             {
-                serviceDate = line.ServiceDate;
+                serviceDate = lines[i].ServiceDate;
             }
         }
 
         ServiceDate = serviceDate == DateOnly.MaxValue ? request.Encounter.AdmissionDate ?? DateOnly.MinValue : serviceDate;
-        AgeYears = AgeInYears(request.Patient.BirthDate, ServiceDate);
         AgeDays = ServiceDate.DayNumber - request.Patient.BirthDate.DayNumber;
-        PrincipalDiagnosisGroup = request.Encounter.DiagnosisCodes.Count > 0 ? DiagnosisGroup(request.Encounter.DiagnosisCodes[0]) : string.Empty;
     }
 
     internal AuditRequest Request { get; }
@@ -53,7 +54,8 @@ public sealed class RequestFacts
     public DateOnly ServiceDate { get; }
 
     /// <summary>Age in completed years at <see cref="ServiceDate"/>. Line rules use <see cref="LineFacts.AgeYears"/>.</summary>
-    public int AgeYears { get; }
+    /// <remarks>Worked out on first use: splitting dates into years, months and days is not free, and few rules ask.</remarks>
+    public int AgeYears => _ageYears ??= AgeInYears(Request.Patient.BirthDate, ServiceDate);
 
     /// <summary>Age in days at <see cref="ServiceDate"/>. Line rules use <see cref="LineFacts.AgeDays"/>.</summary>
     public int AgeDays { get; }
@@ -68,7 +70,9 @@ public sealed class RequestFacts
     public HistoryFacts History => _history ?? throw new HistoryUnavailableException(_historyUnavailable!);
 
     /// <summary>ICD-10 category (first three characters, e.g. "I63") of the principal (first) diagnosis; empty without diagnoses.</summary>
-    public string PrincipalDiagnosisGroup { get; }
+    /// <remarks>Worked out on first use: only the rules about readmissions ask.</remarks>
+    public string PrincipalDiagnosisGroup => _principalDiagnosisGroup ??=
+        Request.Encounter.DiagnosisCodes.Count > 0 ? DiagnosisGroup(Request.Encounter.DiagnosisCodes[0]) : string.Empty;
 
     /// <summary>The diagnosis codes as one text for messages.</summary>
     public string DiagnosisText => string.Join(',', Request.Encounter.DiagnosisCodes);
@@ -92,11 +96,12 @@ public sealed class RequestFacts
             }
 
             var latest = admitted;
-            foreach (var line in Request.Lines)
+            var lines = Request.Lines;
+            for (var i = 0; i < lines.Count; i++)
             {
-                if (line.ServiceDate > latest)
+                if (lines[i].ServiceDate > latest)
                 {
-                    latest = line.ServiceDate;
+                    latest = lines[i].ServiceDate;
                 }
             }
 
@@ -105,10 +110,10 @@ public sealed class RequestFacts
     }
 
     /// <summary>The admission date as text for messages; empty when there is none.</summary>
-    public string AdmissionText => Request.Encounter.AdmissionDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    public string AdmissionText => Request.Encounter.AdmissionDate is { } admitted ? DateText.Format(admitted) : string.Empty;
 
     /// <summary>The discharge date as text for messages; "(not discharged)" when the stay goes on.</summary>
-    public string DischargeText => Request.Encounter.DischargeDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+    public string DischargeText => Request.Encounter.DischargeDate is { } discharged ? DateText.Format(discharged) : "-";
 
     /// <summary>True for a date before the admission or after the discharge of an inpatient stay (超住院期间收费).</summary>
     public bool IsOutsideStay(DateOnly date) =>
@@ -125,24 +130,16 @@ public sealed class RequestFacts
                 return false;
             }
 
-            foreach (var prefix in _knowledge.ChronicConditionPrefixes)
-            {
-                if (HasDiagnosis(prefix))
-                {
-                    return true;
-                }
-            }
-
-            return false;
+            return HasAnyDiagnosis(_knowledge.ChronicConditionPrefixes);
         }
     }
 
     /// <summary>True when any diagnosis starts with any of <paramref name="icdPrefixes"/>.</summary>
     public bool HasAnyDiagnosis(IReadOnlyList<string> icdPrefixes)
     {
-        foreach (var prefix in icdPrefixes)
+        for (var i = 0; i < icdPrefixes.Count; i++)
         {
-            if (HasDiagnosis(prefix))
+            if (HasDiagnosis(icdPrefixes[i]))
             {
                 return true;
             }
@@ -161,12 +158,44 @@ public sealed class RequestFacts
     public static string DiagnosisGroup(string code) =>
         code.Length <= 3 ? code.ToUpperInvariant() : code[..3].ToUpperInvariant();
 
+    /// <summary>
+    /// <c>DiagnosisGroup(code) == group</c> without building the group: ASCII codes are compared in place,
+    /// anything else the long way.
+    /// </summary>
+    internal static bool IsDiagnosisGroup(string code, string group)
+    {
+        var length = Math.Min(code.Length, 3);
+        for (var i = 0; i < length; i++)
+        {
+            if (!char.IsAscii(code[i]))
+            {
+                return DiagnosisGroup(code) == group;
+            }
+        }
+
+        if (length != group.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            if (char.ToUpperInvariant(code[i]) != group[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True when any diagnosis code starts with <paramref name="icdPrefix"/> (e.g. "E11" for type 2 diabetes).</summary>
     public bool HasDiagnosis(string icdPrefix)
     {
-        foreach (var code in Request.Encounter.DiagnosisCodes)
+        var codes = Request.Encounter.DiagnosisCodes;
+        for (var i = 0; i < codes.Count; i++)
         {
-            if (code.StartsWith(icdPrefix, StringComparison.OrdinalIgnoreCase))
+            if (codes[i].StartsWith(icdPrefix, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -177,8 +206,11 @@ public sealed class RequestFacts
 
     internal static int AgeInYears(DateOnly birth, DateOnly on)
     {
-        var age = on.Year - birth.Year;
-        if (on.Month < birth.Month || (on.Month == birth.Month && on.Day < birth.Day))
+        // Each of Year, Month and Day splits the date anew: split each date once.
+        var (onYear, onMonth, onDay) = on;
+        var (birthYear, birthMonth, birthDay) = birth;
+        var age = onYear - birthYear;
+        if (onMonth < birthMonth || (onMonth == birthMonth && onDay < birthDay))
         {
             age--;
         }
@@ -194,6 +226,7 @@ public sealed class RequestFacts
 public sealed class LineFacts
 {
     private readonly RequestFacts _request;
+    private int? _ageYears;
 
     internal LineFacts(OrderLine line, int index, KbItem item, RequestFacts request)
     {
@@ -202,7 +235,6 @@ public sealed class LineFacts
         Item = item;
         _request = request;
         var birthDate = request.Patient.BirthDate;
-        AgeYears = RequestFacts.AgeInYears(birthDate, line.ServiceDate);
         AgeDays = line.ServiceDate.DayNumber - birthDate.DayNumber;
     }
 
@@ -239,7 +271,8 @@ public sealed class LineFacts
     public DateOnly ServiceDate => Line.ServiceDate;
 
     /// <summary>The patient's age in completed years on this line's service date (a stay can cross a birthday).</summary>
-    public int AgeYears { get; }
+    /// <remarks>Worked out on first use: only the age rules ask.</remarks>
+    public int AgeYears => _ageYears ??= RequestFacts.AgeInYears(_request.Patient.BirthDate, Line.ServiceDate);
 
     /// <summary>The patient's age in days on this line's service date.</summary>
     public int AgeDays { get; }
@@ -250,9 +283,10 @@ public sealed class LineFacts
     /// <summary>True when the line carries the modifier <paramref name="code"/>.</summary>
     public bool HasModifier(string code)
     {
-        foreach (var modifier in Line.Modifiers)
+        var modifiers = Line.Modifiers;
+        for (var i = 0; i < modifiers.Count; i++)
         {
-            if (string.Equals(modifier, code, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(modifiers[i], code, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -277,14 +311,36 @@ public sealed class LineFacts
     public bool Crosses(double totalUpToHere, double limit) => totalUpToHere > limit && totalUpToHere - Quantity <= limit;
 }
 
-/// <summary>Running totals over a request's lines, computed on first use by a rule that asks.</summary>
+/// <summary>
+/// Running totals over a request's lines, computed on first use by a rule that asks. A short request adds
+/// up the lines before each one directly; a long one builds a table of every line's total once.
+/// </summary>
 internal sealed class RunningTotals(LineFacts[] lines)
 {
+    /// <summary>Requests up to this many lines are summed directly, without a table.</summary>
+    private const int DirectSumLimit = 32;
+
     private double[]? _itemDay;
     private double[]? _perDiem;
 
     public double ItemDay(int index)
     {
+        if (lines.Length <= DirectSumLimit)
+        {
+            // The same running sum, added in the same order, as the table below.
+            var line = lines[index];
+            var total = 0.0;
+            for (var i = 0; i <= index; i++)
+            {
+                if (lines[i].ServiceDate == line.ServiceDate && string.Equals(lines[i].ItemCode, line.ItemCode, StringComparison.Ordinal))
+                {
+                    total += lines[i].Quantity;
+                }
+            }
+
+            return total;
+        }
+
         if (_itemDay is null)
         {
             var totals = new Dictionary<(string, DateOnly), double>();
@@ -320,6 +376,26 @@ internal sealed class RunningTotals(LineFacts[] lines)
 
     public double PerDiem(int index)
     {
+        if (lines.Length <= DirectSumLimit)
+        {
+            var unit = lines[index].Item.PerDiemUnit;
+            var total = 0.0;
+            if (unit.Length == 0)
+            {
+                return total;
+            }
+
+            for (var i = 0; i <= index; i++)
+            {
+                if (string.Equals(lines[i].Item.PerDiemUnit, unit, StringComparison.Ordinal))
+                {
+                    total += lines[i].Quantity;
+                }
+            }
+
+            return total;
+        }
+
         if (_perDiem is null)
         {
             var totals = new Dictionary<string, double>(StringComparer.Ordinal);

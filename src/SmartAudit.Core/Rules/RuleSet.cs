@@ -60,15 +60,13 @@ public sealed class RuleSet
 internal sealed record RuleSetManifest(string Id, string Version);
 
 /// <summary>A rule with its expression and messages compiled to delegates.</summary>
-internal sealed class CompiledRule(RuleDefinition definition, Func<object[], bool> predicate, MessageTemplate zh, MessageTemplate en)
+internal sealed class CompiledRule(RuleDefinition definition, Func<object[], bool> predicate, RuleMessages messages)
 {
     public RuleDefinition Definition { get; } = definition;
 
     public Func<object[], bool> Predicate { get; } = predicate;
 
-    public MessageTemplate MessageZh { get; } = zh;
-
-    public MessageTemplate MessageEn { get; } = en;
+    public RuleMessages Messages { get; } = messages;
 }
 
 /// <summary>A rule as it applies at one stage: with that stage's severity.</summary>

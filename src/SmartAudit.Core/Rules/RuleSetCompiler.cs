@@ -117,19 +117,19 @@ public static class RuleSetCompiler
             return null;
         }
 
-        MessageTemplate? zh = null, en = null;
+        RuleMessages messages;
+        var failed = "zh";
         try
         {
-            zh = MessageTemplate.Compile(definition.MessageZh, parser, parameters);
-            en = MessageTemplate.Compile(definition.MessageEn, parser, parameters);
+            messages = RuleMessages.Compile(definition.MessageZh, definition.MessageEn, parser, parameters, out failed);
         }
         catch (FormatException ex)
         {
-            problems.Add(new RuleSetProblem(definition.File, definition.Id, definition.Line, $"message {(zh is null ? "zh" : "en")}: {ex.Message}"));
+            problems.Add(new RuleSetProblem(definition.File, definition.Id, definition.Line, $"message {failed}: {ex.Message}"));
             return null;
         }
 
-        return new CompiledRule(definition, predicate, zh, en);
+        return new CompiledRule(definition, predicate, messages);
     }
 
     private static RuleSetManifest? ReadManifest(RuleSetSource source, List<RuleSetProblem> problems)
