@@ -31,6 +31,11 @@ public static class RedisConnection
         configuration.ClientName ??= clientName;
         // Reconnect quickly: the outage tests and the history store's recovery depend on it.
         configuration.ReconnectRetryPolicy = new LinearRetry(250);
+        if (!options.DedicatedSocketThreads)
+        {
+            configuration.SocketManager = SocketManager.ThreadPool;
+        }
+
         return configuration;
     }
 
