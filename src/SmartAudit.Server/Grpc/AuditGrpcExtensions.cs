@@ -16,7 +16,7 @@ internal static class AuditGrpcExtensions
                 grpc.EnableDetailedErrors = false; // never an exception trace on the wire
             });
         builder.Services.AddSingleton<OpenStreams>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>()); // stops before the web server
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>()); // waits for streams before the web server stops
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<RuleSetHealthCheck>("rules");
         return builder;

@@ -52,11 +52,11 @@ internal sealed partial class AuditGrpcService(
     /// </summary>
     public override async Task CheckStream(IAsyncStreamReader<V1.CheckRequest> requestStream, IServerStreamWriter<V1.CheckResponse> responseStream, ServerCallContext context)
     {
-        openStreams.Opened(context.GetHttpContext());
+        using var running = openStreams.Open();
         var outbox = Channel.CreateBounded<PendingAnswer>(new BoundedChannelOptions(StreamWindow) { SingleReader = true, SingleWriter = true });
         var writer = WriteAllAsync(outbox, responseStream, context.CancellationToken);
         var patients = new PatientOrder(StreamWindow);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, openStreams.Draining);
         try
         {
             while (await requestStream.MoveNext(stop.Token))
@@ -81,7 +81,8 @@ internal sealed partial class AuditGrpcService(
                 await outbox.Writer.WriteAsync(pending, context.CancellationToken);
             }
         }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when ((openStreams.Draining.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+                                                 && !context.CancellationToken.IsCancellationRequested)
         {
             LogStreamDrained(logger);
         }

@@ -2,43 +2,42 @@ namespace SmartAudit.Server.Grpc;
 
 /// <summary>
 /// The CheckStream calls still open, so that a stopping server lets each one answer what it has and end
-/// cleanly, its final status on the wire, before the web server closes the connections. Without this wait
-/// the two race: a stream ending just as Kestrel closes its connection reaches the client as a broken
+/// cleanly, its final status on the wire, before the web server closes the connections. Without this the
+/// two race: a stream ending just as Kestrel closes its connection reaches the client as a broken
 /// connection instead of the OK that tells it to reconnect elsewhere.
 /// </summary>
 /// <remarks>
-/// A hosted service stops before the web server (hosted services stop in the reverse order of their
-/// registration, and the web server's is registered first); the streams themselves stop reading when the
-/// application starts stopping, just before.
+/// The host calls every lifecycle service's <see cref="StoppingAsync"/> first, before it signals
+/// ApplicationStopping and before any hosted service's StopAsync (the web server's included). So this
+/// service tells the streams itself (<see cref="Draining"/>), and waits for them.
 /// </remarks>
-internal sealed class OpenStreams : IHostedService
+internal sealed class OpenStreams : IHostedLifecycleService, IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
 
-    // After the last stream ended: time for its client to read the final status off its socket before the
-    // connection closes (closing a socket with frames still unread can reset it, and the status with it).
+    // After the last stream's handler returned: time for its final status to be written and for the client
+    // to read it before the connection closes (closing a socket with frames still unread can reset it).
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
+
+    private readonly CancellationTokenSource _draining = new();
     private int _open;
+
+    /// <summary>Cancelled when the server starts stopping: a stream stops taking requests and answers what it has.</summary>
+    public CancellationToken Draining => _draining.Token;
 
     public int Count => Volatile.Read(ref _open);
 
-    /// <summary>Counts a stream open until its response, trailers included, has been sent.</summary>
-    public void Opened(HttpContext call)
+    /// <summary>Counts a stream's handler as running until the returned scope is disposed.</summary>
+    public Scope Open()
     {
-        ArgumentNullException.ThrowIfNull(call);
         Interlocked.Increment(ref _open);
-        call.Response.OnCompleted(() =>
-        {
-            Interlocked.Decrement(ref _open);
-            return Task.CompletedTask;
-        });
+        return new Scope(this);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    /// <summary>Waits for the open streams to end (and a moment more), at most until the host's shutdown timeout.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Tells the streams to finish, then waits for them (and a moment more), at most until the host's shutdown timeout.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        await _draining.CancelAsync();
         if (Count == 0)
         {
             return;
@@ -57,5 +56,23 @@ internal sealed class OpenStreams : IHostedService
         {
             // the shutdown timeout passed: the web server closes what is left
         }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose() => _draining.Dispose();
+
+    /// <summary>One running stream handler.</summary>
+    public readonly struct Scope(OpenStreams streams) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref streams._open);
     }
 }
