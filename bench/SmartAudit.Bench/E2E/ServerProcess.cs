@@ -13,6 +13,7 @@ namespace SmartAudit.Bench.E2E;
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
+    private const string ServerEnvironmentPrefix = "SMARTAUDIT_BENCH_SERVER_";
     private readonly Process _process;
     private readonly string _workDir;
 
@@ -52,6 +53,17 @@ internal sealed class ServerProcess : IAsyncDisposable
                  }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        // Runtime settings for the server alone, for side-by-side experiments without touching the generator:
+        // SMARTAUDIT_BENCH_SERVER_DOTNET_gcServer=0 starts the server with DOTNET_gcServer=0.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string?)e.Value)))
+        {
+            if (name.StartsWith(ServerEnvironmentPrefix, StringComparison.Ordinal))
+            {
+                start.Environment[name[ServerEnvironmentPrefix.Length..]] = value;
+            }
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
