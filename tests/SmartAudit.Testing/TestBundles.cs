@@ -8,9 +8,12 @@ public static class TestBundles
     private static readonly DateTimeOffset PackedAt = new(2026, 3, 1, 9, 0, 0, TimeSpan.FromHours(8));
 
     /// <summary>The shipped rules under another semantic version (so another content hash), packed.</summary>
-    public static (RuleSetBundle Bundle, byte[] Bytes) Version(string semanticVersion, string author = "auditor-1")
+    public static (RuleSetBundle Bundle, byte[] Bytes) Version(string semanticVersion, string author = "auditor-1") =>
+        Pack(WithVersion(ShippedRules.Source, semanticVersion), author);
+
+    /// <summary>Compiles a rule-set source (it must compile) and packs it, as <c>smartaudit rules pack</c> does.</summary>
+    public static (RuleSetBundle Bundle, byte[] Bytes) Pack(RuleSetSource source, string author = "auditor-1")
     {
-        var source = WithVersion(ShippedRules.Source, semanticVersion);
         var compilation = RuleSetCompiler.Compile(source);
         var ruleSet = compilation.RuleSet ?? throw new InvalidOperationException(string.Join('\n', compilation.Problems));
         var bundle = RuleSetBundle.Pack(source, ruleSet, author, PackedAt);
@@ -44,11 +47,7 @@ public static class TestBundles
     public static (RuleSetBundle Bundle, byte[] Bytes) WithHistoryRule(string semanticVersion)
     {
         var source = WithVersion(ShippedRules.Source, semanticVersion);
-        source = new RuleSetSource([.. source.Files, new SourceFile("workflows/test-frequent-visits.json", FrequentVisitsRule)]);
-        var compilation = RuleSetCompiler.Compile(source);
-        var ruleSet = compilation.RuleSet ?? throw new InvalidOperationException(string.Join('\n', compilation.Problems));
-        var bundle = RuleSetBundle.Pack(source, ruleSet, "auditor-1", PackedAt);
-        return (bundle, bundle.ToBytes());
+        return Pack(new RuleSetSource([.. source.Files, new SourceFile("workflows/test-frequent-visits.json", FrequentVisitsRule)]));
     }
 
     public const string FrequentVisitsRuleId = "T-FREQ-001";

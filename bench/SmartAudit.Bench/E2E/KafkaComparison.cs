@@ -19,15 +19,12 @@ internal static class KafkaComparison
         text.AppendLine();
         text.AppendLine("| scenario | achieved/s off / on | p50 µs off / on | p99 µs off / on | p99 added µs | server CPU µs/req off / on |");
         text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var name in off[0].Select(r => r.Name))
+        var onByName = Report.Median(on).ToDictionary(r => r.Name);
+        foreach (var a in Report.Median(off))
         {
-            double Median(IReadOnlyList<IReadOnlyList<ScenarioResult>> runs, Func<ScenarioResult, double> figure) =>
-                Report.MedianOf(runs.SelectMany(r => r.Where(s => s.Name == name)).Select(figure));
-
-            var p99Off = Median(off, r => r.P99Micros);
-            var p99On = Median(on, r => r.P99Micros);
+            var b = onByName[a.Name];
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {name} | {Median(off, r => r.AchievedPerSecond):0} / {Median(on, r => r.AchievedPerSecond):0} | {Median(off, r => r.P50Micros):0} / {Median(on, r => r.P50Micros):0} | {p99Off:0} / {p99On:0} | {p99On - p99Off:+0;-0} | {Median(off, r => r.ServerCpuMicrosPerRequest):0.0} / {Median(on, r => r.ServerCpuMicrosPerRequest):0.0} |");
+                $"| {a.Name} | {a.AchievedPerSecond:0} / {b.AchievedPerSecond:0} | {a.P50Micros:0} / {b.P50Micros:0} | {a.P99Micros:0} / {b.P99Micros:0} | {b.P99Micros - a.P99Micros:+0;-0} | {a.ServerCpuMicrosPerRequest:0.0} / {b.ServerCpuMicrosPerRequest:0.0} |");
         }
 
         return text.ToString();

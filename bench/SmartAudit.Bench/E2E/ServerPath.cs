@@ -96,10 +96,7 @@ internal sealed class PathParts : IAsyncDisposable
     /// <summary>Packs, publishes and activates the rule set, as <c>smartaudit rules publish</c> and <c>activate</c> do.</summary>
     private static async Task PublishAsync(string configuration, RuleSetSource source)
     {
-        var compilation = RuleSetCompiler.Compile(source);
-        var ruleSet = compilation.RuleSet ?? throw new InvalidOperationException(string.Join('\n', compilation.Problems));
-        var bundle = RuleSetBundle.Pack(source, ruleSet, "bench", DateTimeOffset.UtcNow);
-        var bytes = bundle.ToBytes();
+        var (bundle, bytes) = TestBundles.Pack(source, "bench");
         await using var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
         var store = new RuleSetStore(connection, new RedisKeys("smartaudit:"));
         await store.PublishAsync(bundle, bytes, "bench", DateTimeOffset.UtcNow);
