@@ -37,6 +37,7 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
     private readonly LiveProducer _live;
     private readonly SpoolReplayer _replayer;
     private readonly CancellationTokenSource _stopReplay = new();
+    private readonly RecordIds _ids = new();
     private Task? _loop;
     private Task? _replay;
     private long _sequence;
@@ -304,16 +305,20 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
     private OutboundRecord ToOutbound(object item)
     {
         var sequence = ++_sequence;
-        var id = Guid.CreateVersion7().ToString();
         return item switch
         {
-            Decision d => new OutboundRecord(sequence, _options.DecisionsTopic, d.Request.Patient.Id, DecisionRecord.SchemaV1, id,
-                d.DecidedAt.ToUnixTimeMilliseconds(), DecisionJsonContext.ToUtf8(DecisionRecord.From(d))),
-            Feedback f => new OutboundRecord(sequence, _options.FeedbackTopic, f.RequestId, FeedbackRecord.SchemaV1, id,
-                f.RecordedAt.ToUnixTimeMilliseconds(), DecisionJsonContext.ToUtf8(FeedbackRecord.From(f))),
-            CaseDecision c => new OutboundRecord(sequence, _options.CaseDecisionsTopic, c.CaseId, CaseDecision.SchemaV1, id,
-                c.DecidedAt.ToUnixTimeMilliseconds(), CaseJsonContext.ToUtf8(c)),
+            Decision d => Outbound(sequence, _options.DecisionsTopic, d.Request.Patient.Id, DecisionRecord.SchemaV1, d.DecidedAt,
+                DecisionJsonContext.ToUtf8(DecisionRecord.From(d))),
+            Feedback f => Outbound(sequence, _options.FeedbackTopic, f.RequestId, FeedbackRecord.SchemaV1, f.RecordedAt,
+                DecisionJsonContext.ToUtf8(FeedbackRecord.From(f))),
+            CaseDecision c => Outbound(sequence, _options.CaseDecisionsTopic, c.CaseId, CaseDecision.SchemaV1, c.DecidedAt, CaseJsonContext.ToUtf8(c)),
             _ => throw new ArgumentException($"not a log record: {item.GetType().Name}", nameof(item)),
         };
+    }
+
+    private OutboundRecord Outbound(long sequence, string topic, string key, string schema, DateTimeOffset at, byte[] value)
+    {
+        var unixMilliseconds = at.ToUnixTimeMilliseconds();
+        return new OutboundRecord(sequence, topic, key, schema, _ids.Next(unixMilliseconds), unixMilliseconds, value);
     }
 }
