@@ -13,11 +13,10 @@ namespace SmartAudit.Kafka.Producing;
 internal sealed class RecordIds
 {
     private const int IdBytes = 16;
-    private readonly byte[] _random = new byte[256 * IdBytes];
+    private const int BufferBytes = 256 * IdBytes;
+    private readonly byte[] _random = new byte[BufferBytes];
     private readonly Lock _gate = new();
-    private int _used;
-
-    public RecordIds() => _used = _random.Length; // filled on first use
+    private int _used = BufferBytes; // all used: the buffer is filled on first use
 
     /// <summary>A new id for a record of <paramref name="unixMilliseconds"/>, in the usual 8-4-4-4-12 form.</summary>
     public string Next(long unixMilliseconds)
@@ -25,7 +24,7 @@ internal sealed class RecordIds
         Span<byte> id = stackalloc byte[IdBytes];
         lock (_gate)
         {
-            if (_used == _random.Length)
+            if (_used == BufferBytes)
             {
                 RandomNumberGenerator.Fill(_random);
                 _used = 0;

@@ -57,6 +57,7 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
     private readonly RedisKeys _keys;
     private readonly HistoryOptions _options;
     private readonly TimeSpan _timeout;
+    private readonly long _ttlSeconds;
     private readonly TimeProvider _clock;
     private readonly string _timedOut;
     private readonly Counter<long> _unavailable;
@@ -71,6 +72,7 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
         _keys = keys;
         _options = historyOptions.Value;
         _timeout = redisOptions.Value.HistoryTimeout;
+        _ttlSeconds = (long)TimeSpan.FromDays(_options.RetentionDays).TotalSeconds;
         _clock = clock;
         _timedOut = $"history store did not answer within {_timeout.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture)} ms";
         _unavailable = meters.Create(RedisMetrics.MeterName).CreateCounter<long>("smartaudit.history.unavailable",
@@ -109,10 +111,9 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
         var encounter = entry.Encounter;
         var stored = JsonSerializer.SerializeToUtf8Bytes(StoredEntry.From(entry, _clock.GetUtcNow().UtcTicks), HistoryJsonContext.Default.StoredEntry);
         var day = (encounter.EndDate ?? encounter.StartDate).DayNumber;
-        var ttl = (long)TimeSpan.FromDays(_options.RetentionDays).TotalSeconds;
         return _redis.GetDatabase().ScriptEvaluateAsync(script,
             [_keys.History(entry.PatientId), _keys.HistoryOrder(entry.PatientId)],
-            [encounter.EncounterId, stored, entry.Lines.Count, day, _options.MaxEncounters, _options.MaxLines, ttl]);
+            [encounter.EncounterId, stored, entry.Lines.Count, day, _options.MaxEncounters, _options.MaxLines, _ttlSeconds]);
     }
 
     /// <summary>An HGETALL reply returned by a script (field, value, field, value…) as the history.</summary>
