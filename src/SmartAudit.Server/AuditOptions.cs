@@ -29,5 +29,31 @@ public sealed class AuditOptions
     [RegularExpression(@"^-?\d{2}:\d{2}$")]
     public string UtcOffset { get; set; } = "08:00";
 
+    /// <summary>
+    /// The plausible range of every number and date in a request (section <c>Audit:Bounds</c>); outside it the
+    /// request is INVALID_ARGUMENT naming the field and the range. Defaults: quantity ≤ 100,000, unit price and
+    /// amount ≤ 10^10 fen, daily dose ≤ 10^6, days of supply ≤ 366, service dates 2000-01-01 to 2099-12-31,
+    /// birth dates 1900-01-01 to today.
+    /// </summary>
+    public SmartAudit.Contracts.Mapping.RequestBounds Bounds { get; set; } = new();
+
+    /// <summary>
+    /// When the server stops, how long a CheckStream waits for its client's next request before it stops reading,
+    /// answers what it read and ends UNAVAILABLE. Default 100 ms: requests already on the wire are read, not lost.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan StreamDrainIdle { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>When the server stops, the longest a CheckStream keeps reading a client that keeps sending. Default 2 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan StreamDrainLimit { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// When the server stops, the longest it waits for open streams to answer what they read and end, before the
+    /// web server closes what is left. Default 10 s (the host's shutdown timeout is this plus 5 s).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     public TimeSpan Offset => TimeSpan.Parse(UtcOffset.TrimStart('+'), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -31,7 +31,8 @@ public static class AuditServer
         builder.AddAuditGrpc();
         builder.AddWorkbench(); // Workbench:Enabled: the fraud team's case review on its own HTTP/1.1 address
         builder.AddDemo();
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddOptions<HostOptions>().Configure<Microsoft.Extensions.Options.IOptions<AuditOptions>>(
+            (host, audit) => host.ShutdownTimeout = audit.Value.ShutdownGrace + TimeSpan.FromSeconds(5));
         configure?.Invoke(builder);
 
         var app = builder.Build();

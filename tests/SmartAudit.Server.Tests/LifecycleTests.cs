@@ -10,7 +10,7 @@ namespace SmartAudit.Server.Tests;
 public class LifecycleTests
 {
     [Fact]
-    public async Task Shutdown_WithAnOpenStream_AnswersWhatItHasAndEndsTheStreamCleanly()
+    public async Task Shutdown_WithAnOpenStream_AnswersWhatItHasAndEndsUnavailable()
     {
         var host = await AuditServerHost.StartAsync();
         using var call = host.Client.CheckStream();
@@ -19,11 +19,42 @@ public class LifecycleTests
         Assert.Equal("before-stop", call.ResponseStream.Current.RequestId);
 
         var stopping = host.App.StopAsync();
-        var ended = !await call.ResponseStream.MoveNext(CancellationToken.None);
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(CancellationToken.None));
         await stopping;
 
-        Assert.True(ended);
-        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+        // UNAVAILABLE tells the client to send whatever has no answer to another instance
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("shutting down", error.Status.Detail, StringComparison.Ordinal);
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Shutdown_WithRequestsStillOnTheWire_AnswersEveryRequestItReadThenEndsUnavailable()
+    {
+        // Once, one or two requests per stream that the server had read were never answered and the stream ended OK.
+        const int sent = 300;
+        var host = await AuditServerHost.StartAsync();
+        using var call = host.Client.CheckStream();
+        for (var i = 0; i < sent; i++)
+        {
+            await call.RequestStream.WriteAsync(WireOrders.Request($"drain-{i}", Stage.Mid, lines: WireOrders.Line(lineId: "1")));
+        }
+
+        var stopping = host.App.StopAsync();
+        var answered = new List<string>();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                answered.Add(call.ResponseStream.Current.RequestId);
+            }
+        });
+        await stopping;
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(Enumerable.Range(0, sent).Select(i => $"drain-{i}"), answered); // every request sent before the stop, in order
+        var logged = await host.DecisionLogLinesAsync(sent, TimeSpan.Zero);
+        Assert.Equal(sent, logged.Count(l => l.Contains("\"drain-", StringComparison.Ordinal)));
         await host.DisposeAsync();
     }
 

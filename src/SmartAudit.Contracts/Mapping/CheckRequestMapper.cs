@@ -10,8 +10,14 @@ namespace SmartAudit.Contracts.Mapping;
 /// <param name="UtcOffset">Offset of the fund's local calendar: turns ordered-at instants into service dates.</param>
 public sealed record RequestLimits(int MaxLinesPerRequest, TimeSpan UtcOffset)
 {
-    /// <summary>1,000 lines; UTC+8 (China Standard Time).</summary>
+    /// <summary>1,000 lines; UTC+8 (China Standard Time); the default bounds.</summary>
     public static RequestLimits Default { get; } = new(1000, TimeSpan.FromHours(8));
+
+    /// <summary>The plausible range of every number and date. Default <see cref="RequestBounds.Default"/>.</summary>
+    public RequestBounds Bounds { get; init; } = RequestBounds.Default;
+
+    /// <summary>Today's date for the birth-date bound. Default the system clock.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 /// <summary>
@@ -25,10 +31,15 @@ public sealed class CheckRequestMapper(RequestLimits limits)
     private const int MaxIdLength = 64;
     private const int MaxCodeLength = 64;
     private const int MaxDiagnoses = 50;
-    private const int MaxDaysOfSupply = 366;
     private const int MaxModifiers = 8;
 
     private readonly TimeSpan _offset = limits.UtcOffset;
+    private readonly RequestBounds _bounds = limits.Bounds;
+
+    // The instants whose service date can fall inside the bounds, whatever the offset: checked before any
+    // arithmetic on a timestamp, so an extreme one (year 1, year 9999) cannot overflow the shift to local time.
+    private readonly long _firstInstant = new DateTimeOffset(limits.Bounds.FirstServiceDate.AddDays(-1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
+    private readonly long _lastInstant = new DateTimeOffset(limits.Bounds.LastServiceDate.AddDays(2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds();
 
     /// <summary>Maps a valid request; returns null and fills <paramref name="violations"/> otherwise.</summary>
     public AuditRequest? TryMap(V1.CheckRequest request, out BadRequest violations)
@@ -71,7 +82,7 @@ public sealed class CheckRequestMapper(RequestLimits limits)
         return new AuditRequest(request.RequestId, stage, patient!, encounter!, lines);
     }
 
-    private static Patient? MapPatient(V1.Patient? patient, Action<string, string> bad)
+    private Patient? MapPatient(V1.Patient? patient, Action<string, string> bad)
     {
         if (patient is null)
         {
@@ -87,7 +98,8 @@ public sealed class CheckRequestMapper(RequestLimits limits)
             V1.Sex.Unspecified => Fail<Sex>(bad, "patient.sex", "is missing: set MALE or FEMALE"),
             _ => Fail<Sex>(bad, "patient.sex", $"{(int)patient.Sex} is not a known sex (MALE, FEMALE)"),
         };
-        var birth = RequiredDate(patient.BirthDate, "patient.birth_date", bad);
+        var today = DateOnly.FromDateTime(limits.Clock.GetUtcNow().ToOffset(_offset).DateTime);
+        var birth = RequiredDate(patient.BirthDate, "patient.birth_date", _bounds.FirstBirthDate, today, bad);
         var insurance = patient.InsuranceType switch
         {
             V1.InsuranceType.Employee => InsuranceType.Employee,
@@ -99,7 +111,7 @@ public sealed class CheckRequestMapper(RequestLimits limits)
         return birth is null ? null : new Patient(patient.Id, sex, birth.Value, insurance, patient.Region);
     }
 
-    private static Encounter? MapEncounter(V1.Encounter? encounter, Action<string, string> bad)
+    private Encounter? MapEncounter(V1.Encounter? encounter, Action<string, string> bad)
     {
         if (encounter is null)
         {
@@ -124,8 +136,8 @@ public sealed class CheckRequestMapper(RequestLimits limits)
 
         MaxLength(encounter.Department, "encounter.department", MaxCodeLength, bad);
         MaxLength(encounter.DoctorId, "encounter.doctor_id", MaxIdLength, bad);
-        var admission = OptionalDate(encounter.AdmissionDate, "encounter.admission_date", bad);
-        var discharge = OptionalDate(encounter.DischargeDate, "encounter.discharge_date", bad);
+        var admission = OptionalDate(encounter.AdmissionDate, "encounter.admission_date", _bounds.FirstServiceDate, _bounds.LastServiceDate, bad);
+        var discharge = OptionalDate(encounter.DischargeDate, "encounter.discharge_date", _bounds.FirstServiceDate, _bounds.LastServiceDate, bad);
         if (kind == EncounterKind.Inpatient && encounter.AdmissionDate is null)
         {
             bad("encounter.admission_date", "is required for an INPATIENT encounter");
@@ -204,29 +216,29 @@ public sealed class CheckRequestMapper(RequestLimits limits)
                 V1.ItemKind.Unspecified => Fail<ItemKind>(LineBad, "item_kind", "is missing: set DRUG, SERVICE or MATERIAL"),
                 _ => Fail<ItemKind>(LineBad, "item_kind", $"{(int)line.ItemKind} is not a known item kind"),
             };
-            if (!double.IsFinite(line.Quantity) || line.Quantity <= 0)
+            if (!double.IsFinite(line.Quantity) || line.Quantity <= 0 || line.Quantity > _bounds.MaxQuantity)
             {
-                LineBad("quantity", $"{line.Quantity.ToString(CultureInfo.InvariantCulture)} is not a quantity: must be greater than zero");
+                LineBad("quantity", $"{Number(line.Quantity)} is not a quantity: must be greater than zero and at most {Number(_bounds.MaxQuantity)}");
             }
 
-            if (line.UnitPriceFen < 0)
+            if (line.UnitPriceFen < 0 || line.UnitPriceFen > _bounds.MaxAmountFen)
             {
-                LineBad("unit_price_fen", $"{line.UnitPriceFen} is negative");
+                LineBad("unit_price_fen", $"{line.UnitPriceFen} is out of range (0 to {_bounds.MaxAmountFen} fen)");
             }
 
-            if (line.AmountFen < 0)
+            if (line.AmountFen < 0 || line.AmountFen > _bounds.MaxAmountFen)
             {
-                LineBad("amount_fen", $"{line.AmountFen} is negative");
+                LineBad("amount_fen", $"{line.AmountFen} is out of range (0 to {_bounds.MaxAmountFen} fen)");
             }
 
-            if (!double.IsFinite(line.DailyDose) || line.DailyDose < 0)
+            if (!double.IsFinite(line.DailyDose) || line.DailyDose < 0 || line.DailyDose > _bounds.MaxDailyDose)
             {
-                LineBad("daily_dose", $"{line.DailyDose.ToString(CultureInfo.InvariantCulture)} is not a dose: must be zero or more");
+                LineBad("daily_dose", $"{Number(line.DailyDose)} is not a dose: must be zero or more and at most {Number(_bounds.MaxDailyDose)}");
             }
 
-            if (line.DaysOfSupply is < 0 or > MaxDaysOfSupply)
+            if (line.DaysOfSupply < 0 || line.DaysOfSupply > _bounds.MaxDaysOfSupply)
             {
-                LineBad("days_of_supply", $"{line.DaysOfSupply} is out of range (0 to {MaxDaysOfSupply})");
+                LineBad("days_of_supply", $"{line.DaysOfSupply} is out of range (0 to {_bounds.MaxDaysOfSupply})");
             }
 
             MaxLength(line.Name, $"{at}.name", 200, (f, r) => LineBad("name", r));
@@ -235,22 +247,33 @@ public sealed class CheckRequestMapper(RequestLimits limits)
             {
                 LineBad("ordered_at", "is missing: it sets the service date");
             }
-            else if (line.OrderedAt.Nanos is < 0 or > 999_999_999 || line.OrderedAt.Seconds is < -62135596800L or > 253402300799L)
+            else if (line.OrderedAt.Nanos is < 0 or > 999_999_999 || line.OrderedAt.Seconds < _firstInstant || line.OrderedAt.Seconds > _lastInstant)
             {
-                LineBad("ordered_at", "is not a valid timestamp");
+                LineBad("ordered_at", $"is outside the allowed service dates ({Iso(_bounds.FirstServiceDate)} to {Iso(_bounds.LastServiceDate)}) or not a valid timestamp");
             }
             else
             {
                 orderedAt = line.OrderedAt.ToDateTimeOffset().ToOffset(_offset);
+                var day = DateOnly.FromDateTime(orderedAt.DateTime);
+                if (day < _bounds.FirstServiceDate || day > _bounds.LastServiceDate)
+                {
+                    LineBad("ordered_at", $"{Iso(day)} is outside the allowed service dates ({Iso(_bounds.FirstServiceDate)} to {Iso(_bounds.LastServiceDate)})");
+                }
             }
 
             if (line.Modifiers.Count > MaxModifiers)
             {
                 LineBad("modifiers", $"has {line.Modifiers.Count} entries; at most {MaxModifiers}");
             }
-            else if (line.Modifiers.Any(m => m.Length is 0 or > 16))
+            else
             {
-                LineBad("modifiers", "each modifier is 1 to 16 characters");
+                for (var j = 0; j < line.Modifiers.Count; j++)
+                {
+                    if (line.Modifiers[j].Length is 0 or > 16)
+                    {
+                        LineBad($"modifiers[{j}]", "must be 1 to 16 characters");
+                    }
+                }
             }
 
             if (before == 0)
@@ -286,7 +309,7 @@ public sealed class CheckRequestMapper(RequestLimits limits)
         }
     }
 
-    private static DateOnly? RequiredDate(Google.Type.Date? date, string field, Action<string, string> bad)
+    private static DateOnly? RequiredDate(Google.Type.Date? date, string field, DateOnly first, DateOnly last, Action<string, string> bad)
     {
         if (date is null)
         {
@@ -294,23 +317,30 @@ public sealed class CheckRequestMapper(RequestLimits limits)
             return null;
         }
 
-        return OptionalDate(date, field, bad);
+        return OptionalDate(date, field, first, last, bad);
     }
 
-    private static DateOnly? OptionalDate(Google.Type.Date? date, string field, Action<string, string> bad)
+    private static DateOnly? OptionalDate(Google.Type.Date? date, string field, DateOnly first, DateOnly last, Action<string, string> bad)
     {
         if (date is null)
         {
             return null;
         }
 
-        if (date.Year is < 1900 or > 9999 || date.Month is < 1 or > 12 || date.Day < 1 || date.Day > DateTime.DaysInMonth(date.Year, date.Month))
+        if (date.Year is < 1 or > 9999 || date.Month is < 1 or > 12 || date.Day < 1 || date.Day > DateTime.DaysInMonth(date.Year, date.Month))
         {
             bad(field, $"{date.Year:D4}-{date.Month:D2}-{date.Day:D2} is not a calendar date");
             return null;
         }
 
-        return new DateOnly(date.Year, date.Month, date.Day);
+        var value = new DateOnly(date.Year, date.Month, date.Day);
+        if (value < first || value > last)
+        {
+            bad(field, $"{Iso(value)} is outside the allowed range {Iso(first)} to {Iso(last)}");
+            return null;
+        }
+
+        return value;
     }
 
     private static T Fail<T>(Action<string, string> bad, string field, string reason)
@@ -319,6 +349,8 @@ public sealed class CheckRequestMapper(RequestLimits limits)
         bad(field, reason);
         return default;
     }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

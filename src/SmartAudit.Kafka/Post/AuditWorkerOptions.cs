@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using SmartAudit.Contracts.Mapping;
 
 namespace SmartAudit.Kafka.Post;
 
@@ -52,6 +53,9 @@ public sealed class AuditWorkerOptions
     /// <summary>Offset from UTC of the fund's calendar, which turns instants into service dates. Default <c>08:00</c>.</summary>
     [RegularExpression(@"^[+-]?\d{2}:\d{2}$")]
     public string UtcOffset { get; set; } = "08:00";
+
+    /// <summary>The plausible range of every number and date in a claim; outside it the claim is rejected. Defaults: <see cref="RequestBounds"/>.</summary>
+    public RequestBounds Bounds { get; set; } = new();
 
     /// <summary><see cref="UtcOffset"/> as a time span.</summary>
     public TimeSpan Offset => UtcOffset.StartsWith('-')

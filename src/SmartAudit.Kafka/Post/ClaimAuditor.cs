@@ -22,7 +22,7 @@ internal sealed class ClaimAuditor(Auditor auditor, DegradedReasons? degradation
     private const int MaxClaimTextInRejection = 1_000_000;
     private static readonly IReadOnlyList<string> NotDegraded = [];
     private readonly JsonParser _parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
-    private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.MaxLinesPerClaim, options.Offset));
+    private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.MaxLinesPerClaim, options.Offset) { Bounds = options.Bounds, Clock = clock });
 
     public async ValueTask<ClaimOutput?> AuditAsync(ConsumeResult<string, byte[]> record, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SmartAudit.Server.Grpc.Wire;
 using SmartAudit.Server.Rules;
 
 namespace SmartAudit.Server.Grpc;
@@ -14,6 +15,8 @@ internal static class AuditGrpcExtensions
             {
                 grpc.MaxReceiveMessageSize = audit.Value.MaxMessageBytes;
                 grpc.EnableDetailedErrors = false; // never an exception trace on the wire
+                grpc.CompressionProviders.Clear(); // gRPC's gzip expands a message without a limit
+                grpc.CompressionProviders.Add(new Wire.CappedGzipProvider(audit.Value.MaxMessageBytes));
             });
         builder.Services.AddSingleton<OpenStreams>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>()); // waits for streams before the web server stops
@@ -24,6 +27,7 @@ internal static class AuditGrpcExtensions
 
     public static WebApplication MapAuditGrpc(this WebApplication app)
     {
+        app.UseGrpcFrameGuard(); // a broken message frame is INVALID_ARGUMENT, not UNKNOWN
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<Reports.ComplianceGrpcService>();
         app.MapGrpcHealthChecksService();

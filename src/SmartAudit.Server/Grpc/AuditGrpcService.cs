@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SmartAudit.Contracts.Mapping;
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Decisions;
+using SmartAudit.Server.Grpc.Wire;
 using V1 = SmartAudit.Contracts.V1;
 
 namespace SmartAudit.Server.Grpc;
@@ -12,12 +13,12 @@ namespace SmartAudit.Server.Grpc;
 /// <summary>
 /// The gRPC face of the audit: validate and map, call the core, map back. No rule logic lives here.
 /// </summary>
+[BindServiceMethod(typeof(AuditServiceBinding), nameof(AuditServiceBinding.BindService))]
 internal sealed partial class AuditGrpcService(
     Auditor auditor,
     DegradedReasons degradation,
     IDecisionLog log,
     IOptions<AuditOptions> options,
-    IHostApplicationLifetime lifetime,
     OpenStreams openStreams,
     TimeProvider clock,
     ILogger<AuditGrpcService> logger) : V1.AuditService.AuditServiceBase
@@ -25,7 +26,7 @@ internal sealed partial class AuditGrpcService(
     /// <summary>Requests of one stream audited at once, at most; answers wait in order behind the oldest.</summary>
     internal const int StreamWindow = 64;
 
-    private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.Value.MaxLinesPerRequest, options.Value.Offset));
+    private readonly CheckRequestMapper _mapper = new(new RequestLimits(options.Value.MaxLinesPerRequest, options.Value.Offset) { Bounds = options.Value.Bounds, Clock = clock });
 
     public override async Task<V1.CheckResponse> Check(V1.CheckRequest request, ServerCallContext context)
     {
@@ -43,12 +44,17 @@ internal sealed partial class AuditGrpcService(
 
     /// <summary>
     /// One long-lived stream per HIS connection. A bad request is answered in-band (CheckResponse.error)
-    /// and the stream goes on. Requests are audited as they arrive, up to <see cref="StreamWindow"/> at a
-    /// time, so a stream is not held to one request per history round trip; answers go out in the order the
-    /// requests came. Requests of the same patient are audited one after another, in order, so a settled
-    /// encounter is in the history the patient's next request reads. Reading and writing are decoupled, so
-    /// a slow reader on the client side does not stall evaluation. When the server stops, the stream stops
-    /// taking requests, answers the ones it has, and ends cleanly (status OK) so the client can reconnect elsewhere.
+    /// and the stream goes on; so is a message that does not parse at all (its answer has no request id and
+    /// is matched by position: answers come in the order the requests were sent). Requests are audited as they
+    /// arrive, up to <see cref="StreamWindow"/> at a time, so a stream is not held to one request per history
+    /// round trip; answers go out in the order the requests came. Requests of the same patient are audited one
+    /// after another, in order, so a settled encounter is in the history the patient's next request reads.
+    /// Reading and writing are decoupled, so a slow reader on the client side does not stall evaluation.
+    /// When the server stops, the stream reads what the client has already sent (until it pauses for
+    /// <see cref="AuditOptions.StreamDrainIdle"/>, at most <see cref="AuditOptions.StreamDrainLimit"/>), answers
+    /// every request it read, and ends UNAVAILABLE: the client resends whatever has no answer to another instance.
+    /// A frame that is broken (cut short, a bad flag byte) leaves no next message to find: the answers so far
+    /// go out and the stream ends INVALID_ARGUMENT.
     /// </summary>
     public override async Task CheckStream(IAsyncStreamReader<V1.CheckRequest> requestStream, IServerStreamWriter<V1.CheckResponse> responseStream, ServerCallContext context)
     {
@@ -56,39 +62,30 @@ internal sealed partial class AuditGrpcService(
         var outbox = Channel.CreateBounded<PendingAnswer>(new BoundedChannelOptions(StreamWindow) { SingleReader = true, SingleWriter = true });
         var writer = WriteAllAsync(outbox, responseStream, context.CancellationToken);
         var patients = new PatientOrder(StreamWindow);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping, openStreams.Draining);
+        using var drain = new StreamDrain(options.Value, clock, context.CancellationToken, openStreams.Draining);
+        RpcException? ending = null;
         try
         {
-            while (await requestStream.MoveNext(stop.Token))
+            while (drain.KeepReading && await requestStream.MoveNext(drain.Token))
             {
                 var started = Stopwatch.GetTimestamp();
                 var request = requestStream.Current;
-                var domain = _mapper.TryMap(request, out var violations);
-                PendingAnswer pending;
-                if (domain is null)
-                {
-                    LogRejected(logger, request.RequestId, violations.FieldViolations.Count);
-                    pending = new(new V1.CheckResponse { RequestId = request.RequestId, Error = RpcErrors.InvalidArgument(violations) });
-                }
-                else
-                {
-                    var answer = patients.After(domain.Patient.Id) is { } previous
-                        ? AuditAfterAsync(previous, domain, started, context.CancellationToken)
-                        : AuditAsync(domain, started, context.CancellationToken);
-                    pending = answer.IsCompletedSuccessfully ? new(answer.Result) : new(patients.Track(domain.Patient.Id, answer.AsTask()));
-                }
-
-                await outbox.Writer.WriteAsync(pending, context.CancellationToken);
+                drain.Count();
+                await outbox.Writer.WriteAsync(Answer(request, patients, started, context.CancellationToken), context.CancellationToken);
             }
         }
-        catch (OperationCanceledException) when ((openStreams.Draining.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
-                                                 && !context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (drain.IsDraining && !context.CancellationToken.IsCancellationRequested)
         {
-            LogStreamDrained(logger);
+            // the client paused, or the drain's time is up: what was read is answered below
         }
         catch (ChannelClosedException)
         {
             // The writer stopped (an audit failed, or the client went away): its own exception ends the call below.
+        }
+        catch (Exception ex) when (!context.CancellationToken.IsCancellationRequested && StreamBroken(ex) is { } broken)
+        {
+            LogStreamBroken(logger, broken.StatusCode, broken.Status.Detail);
+            ending = broken;
         }
         finally
         {
@@ -96,7 +93,53 @@ internal sealed partial class AuditGrpcService(
         }
 
         await writer;
+        if (ending is not null)
+        {
+            throw ending;
+        }
+
+        if (drain.IsDraining)
+        {
+            LogStreamDrained(logger, drain.Read);
+            throw RpcErrors.Unavailable("the server is shutting down: every request it read on this stream was answered; send any request without an answer to another instance");
+        }
     }
+
+    /// <summary>The answer to one message of a stream: in-band error for an unreadable or invalid request, else its audit (in the patient's order).</summary>
+    private PendingAnswer Answer(V1.CheckRequest request, PatientOrder patients, long started, CancellationToken cancellationToken)
+    {
+        if (WireMessages.IsUnreadable(request, out var unreadable))
+        {
+            LogUnreadable(logger, unreadable);
+            return new(new V1.CheckResponse { Error = RpcErrors.InvalidArgument("(message)", unreadable) });
+        }
+
+        var domain = _mapper.TryMap(request, out var violations);
+        if (domain is null)
+        {
+            LogRejected(logger, request.RequestId, violations.FieldViolations.Count);
+            return new(new V1.CheckResponse { RequestId = request.RequestId, Error = RpcErrors.InvalidArgument(violations) });
+        }
+
+        var answer = patients.After(domain.Patient.Id) is { } previous
+            ? AuditAfterAsync(previous, domain, started, cancellationToken)
+            : AuditAsync(domain, started, cancellationToken);
+        return answer.IsCompletedSuccessfully ? new(answer.Result) : new(patients.Track(domain.Patient.Id, answer.AsTask()));
+    }
+
+    /// <summary>
+    /// The status a stream ends with when its bytes stop making sense: gRPC's own framing errors (INTERNAL
+    /// "Incomplete message", a bad flag byte) become INVALID_ARGUMENT, since the fault is the caller's; a message
+    /// over the size limit stays RESOURCE_EXHAUSTED. Null for anything else (it is not the caller's input).
+    /// </summary>
+    private static RpcException? StreamBroken(Exception ex) => ex switch
+    {
+        RpcException { StatusCode: StatusCode.InvalidArgument or StatusCode.ResourceExhausted } rpc => rpc,
+        RpcException { StatusCode: StatusCode.Internal or StatusCode.Unimplemented } rpc =>
+            RpcErrors.InvalidArgument("(stream)", $"the stream's bytes are not gRPC messages: {rpc.Status.Detail}").ToRpcException(),
+        InvalidDataException data => RpcErrors.InvalidArgument("(stream)", $"the stream's bytes are not gRPC messages: {data.Message}").ToRpcException(),
+        _ => null,
+    };
 
     public override Task<V1.FeedbackResponse> RecordFeedback(V1.FeedbackRequest request, ServerCallContext context)
     {
@@ -195,6 +238,13 @@ internal sealed partial class AuditGrpcService(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} rejected: {Count} invalid field(s)")]
     private static partial void LogRejected(ILogger logger, string requestId, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Server stopping: stream drained and closed")]
-    private static partial void LogStreamDrained(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Server stopping: stream drained ({Read} requests read after the stop began, all answered) and ended UNAVAILABLE")]
+    private static partial void LogStreamDrained(ILogger logger, int read);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stream message answered in-band: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string reason);
+
+    // Warning, without the exception: a caller's broken bytes are not the server's fault and need no stack trace.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream ended {Status}: {Detail}")]
+    private static partial void LogStreamBroken(ILogger logger, StatusCode status, string detail);
 }

@@ -1,17 +1,19 @@
+using Microsoft.Extensions.Options;
+
 namespace SmartAudit.Server.Grpc;
 
 /// <summary>
 /// The CheckStream calls still open, so that a stopping server lets each one answer what it has and end
-/// cleanly, its final status on the wire, before the web server closes the connections. Without this the
+/// with its final status (UNAVAILABLE: reconnect elsewhere) on the wire, before the web server closes the connections. Without this the
 /// two race: a stream ending just as Kestrel closes its connection reaches the client as a broken
-/// connection instead of the OK that tells it to reconnect elsewhere.
+/// connection instead of the status that tells it which requests were answered.
 /// </summary>
 /// <remarks>
 /// The host calls every lifecycle service's <see cref="StoppingAsync"/> first, before it signals
 /// ApplicationStopping and before any hosted service's StopAsync (the web server's included). So this
 /// service tells the streams itself (<see cref="Draining"/>), and waits for them.
 /// </remarks>
-internal sealed class OpenStreams : IHostedLifecycleService, IDisposable
+internal sealed class OpenStreams(IOptions<AuditOptions> options) : IHostedLifecycleService, IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);
 
@@ -34,7 +36,7 @@ internal sealed class OpenStreams : IHostedLifecycleService, IDisposable
         return new Scope(this);
     }
 
-    /// <summary>Tells the streams to finish, then waits for them (and a moment more), at most until the host's shutdown timeout.</summary>
+    /// <summary>Tells the streams to finish, then waits for them (and a moment more), at most <see cref="AuditOptions.ShutdownGrace"/>.</summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         await _draining.CancelAsync();
@@ -43,18 +45,20 @@ internal sealed class OpenStreams : IHostedLifecycleService, IDisposable
             return;
         }
 
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(options.Value.ShutdownGrace);
         try
         {
             while (Count > 0)
             {
-                await Task.Delay(Poll, cancellationToken);
+                await Task.Delay(Poll, grace.Token);
             }
 
             await Task.Delay(Linger, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            // the shutdown timeout passed: the web server closes what is left
+            // the grace period or the shutdown timeout passed: the web server closes what is left
         }
     }
 

@@ -22,6 +22,8 @@ internal static partial class RuleEngineExtensions
         builder.Services.AddOptions<AuditOptions>()
             .BindConfiguration(AuditOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(o => System.ComponentModel.DataAnnotations.Validator.TryValidateObject(o.Bounds, new(o.Bounds), null, validateAllProperties: true),
+                "Audit:Bounds is out of range: see AuditOptions.Bounds for each limit's allowed values")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         RuleSet RulesFolder(IServiceProvider sp) =>
