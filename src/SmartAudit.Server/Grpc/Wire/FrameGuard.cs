@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -9,8 +10,9 @@ namespace SmartAudit.Server.Grpc.Wire;
 /// <summary>
 /// Checks the frame of every gRPC message a caller sends before gRPC reads it. gRPC itself throws a bare
 /// InvalidDataException for a frame whose flag byte is neither 0 (plain) nor 1 (compressed), which it answers
-/// UNKNOWN with an error-level stack trace; here that frame is INVALID_ARGUMENT saying which message was bad.
-/// (A frame that stops short is already INTERNAL "Incomplete message"; one over the size limit RESOURCE_EXHAUSTED.)
+/// UNKNOWN with an error-level stack trace, and INTERNAL for a call that ends inside a frame or carries a second
+/// message on a unary method; here each is INVALID_ARGUMENT saying which message was bad. (A message over the
+/// size limit stays RESOURCE_EXHAUSTED, from gRPC.)
 /// </summary>
 internal static class FrameGuard
 {
@@ -20,7 +22,8 @@ internal static class FrameGuard
         if (context.Request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
             && context.Features.Get<IRequestBodyPipeFeature>() is { } body)
         {
-            context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new FramedBodyReader(body.Reader)));
+            var single = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is MethodType.Unary or MethodType.ServerStreaming;
+            context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new FramedBodyReader(body.Reader, single)));
         }
 
         return next(context);
@@ -34,23 +37,25 @@ internal static class FrameGuard
 
 /// <summary>
 /// A request body reader that walks the gRPC frame headers (1 flag byte, 4 length bytes, big-endian) as the
-/// bytes arrive and refuses a bad flag with INVALID_ARGUMENT. It reads nothing itself: it looks at what the
-/// reader underneath hands out, and keeps track of where the next header starts as gRPC consumes.
+/// bytes arrive. It reads nothing itself: it looks at what the reader underneath hands out, and keeps track of
+/// where the next header starts as gRPC consumes. At a bad frame it hands gRPC only the whole messages before it,
+/// so those are still read and answered, and refuses the bad one (INVALID_ARGUMENT) when gRPC reaches it.
 /// </summary>
-internal sealed class FramedBodyReader(PipeReader inner) : PipeReader
+/// <param name="inner">The request body.</param>
+/// <param name="single">The method takes one message (unary, server streaming): a second is refused.</param>
+internal sealed class FramedBodyReader(PipeReader inner, bool single) : PipeReader
 {
     private const int HeaderSize = 5;
 
     private ReadOnlySequence<byte> _handedOut;
-    private long _nextHeader; // from the start of the unconsumed bytes
+    private long _nextHeader; // where the next frame starts, from the start of the unconsumed bytes
+    private long _frameStart; // where the last frame whose header was read starts, likewise
     private int _frames;
+    private string? _problem; // what is wrong with the frame at _problemAt, once found
+    private long _problemAt;
 
-    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
-    {
-        var result = await inner.ReadAsync(cancellationToken);
-        Inspect(result.Buffer);
-        return result;
-    }
+    public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
+        Inspect(await inner.ReadAsync(cancellationToken));
 
     public override bool TryRead(out ReadResult result)
     {
@@ -59,7 +64,7 @@ internal sealed class FramedBodyReader(PipeReader inner) : PipeReader
             return false;
         }
 
-        Inspect(result.Buffer);
+        result = Inspect(result);
         return true;
     }
 
@@ -67,7 +72,10 @@ internal sealed class FramedBodyReader(PipeReader inner) : PipeReader
 
     public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
     {
-        _nextHeader -= _handedOut.Slice(_handedOut.Start, consumed).Length;
+        var length = _handedOut.Slice(_handedOut.Start, consumed).Length;
+        _nextHeader -= length;
+        _frameStart -= length;
+        _problemAt -= length;
         _handedOut = default;
         inner.AdvanceTo(consumed, examined);
     }
@@ -78,23 +86,77 @@ internal sealed class FramedBodyReader(PipeReader inner) : PipeReader
 
     public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
 
-    private void Inspect(ReadOnlySequence<byte> buffer)
+    private ReadResult Inspect(ReadResult result)
     {
+        var buffer = result.Buffer;
         _handedOut = buffer;
+        if (_problem is null)
+        {
+            Scan(buffer, result.IsCompleted);
+        }
+
+        if (_problem is null)
+        {
+            return result;
+        }
+
+        if (_problemAt <= 0)
+        {
+            inner.AdvanceTo(buffer.Start); // hand the read back: the call ends here
+            _handedOut = default;
+            throw new RpcException(new Status(StatusCode.InvalidArgument, _problem));
+        }
+
+        // the whole messages before the bad frame first: gRPC reads and answers them, then comes back for more
+        _handedOut = buffer.Slice(0, _problemAt);
+        return new ReadResult(_handedOut, result.IsCanceled, isCompleted: false);
+    }
+
+    private void Scan(ReadOnlySequence<byte> buffer, bool ended)
+    {
         Span<byte> header = stackalloc byte[HeaderSize];
         while (_nextHeader + HeaderSize <= buffer.Length)
         {
             buffer.Slice(_nextHeader, HeaderSize).CopyTo(header);
-            _frames++;
             if (header[0] > 1)
             {
-                inner.AdvanceTo(buffer.Start); // hand the read back: the call ends here
-                _handedOut = default;
-                throw new RpcException(new Status(StatusCode.InvalidArgument,
-                    $"message {_frames} of this call is not a gRPC message frame: its flag byte is {header[0]} (0 plain, 1 compressed)"));
+                Found(_nextHeader, $"message {_frames + 1} of this call is not a gRPC message frame: its flag byte is {header[0]} (0 plain, 1 compressed)");
+                return;
             }
 
+            if (single && _frames > 0)
+            {
+                Found(_nextHeader, "this method takes one message, and a second one followed it");
+                return;
+            }
+
+            _frames++;
+            _frameStart = _nextHeader;
             _nextHeader += HeaderSize + BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
         }
+
+        if (!ended)
+        {
+            return;
+        }
+
+        if (single && _frames == 0 && buffer.Length == 0)
+        {
+            Found(0, "the call carried no message");
+        }
+        else if (_nextHeader < buffer.Length)
+        {
+            Found(_nextHeader, $"the call ended inside the header of message {_frames + 1}");
+        }
+        else if (_nextHeader > buffer.Length)
+        {
+            Found(_frameStart, $"the call ended before message {_frames} was complete ({_nextHeader - buffer.Length} of its bytes are missing)");
+        }
+    }
+
+    private void Found(long at, string problem)
+    {
+        _problem = problem;
+        _problemAt = at;
     }
 }
