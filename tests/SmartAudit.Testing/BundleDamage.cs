@@ -56,6 +56,34 @@ public static class BundleDamage
     }
 
     /// <summary>
+    /// Sets the bundle's content hash to what its files hash to, as a tool that re-packs without compiling
+    /// would: damage to a file's content then passes the hash check and reaches the compiler. Leaves the hash
+    /// alone when the files are not all there to hash.
+    /// </summary>
+    public static void Rehash(JsonObject bundle)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        if (bundle["files"] is not JsonArray files)
+        {
+            return;
+        }
+
+        var sources = new List<SourceFile>();
+        foreach (var file in files)
+        {
+            if (file is not JsonObject entry || entry["path"]?.GetValueKind() != System.Text.Json.JsonValueKind.String
+                || entry["content"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            {
+                return;
+            }
+
+            sources.Add(new SourceFile(entry["path"]!.GetValue<string>(), entry["content"]!.GetValue<string>()));
+        }
+
+        bundle["contentHash"] = RuleSetCompiler.ContentHash(new RuleSetSource(sources));
+    }
+
+    /// <summary>
     /// Gzip that expands to <paramref name="expandedBytes"/> of JSON whitespace: one member of 1 MiB, repeated
     /// (a gzip reader reads concatenated members as one stream), so 1 GiB takes about 1 MiB to store.
     /// </summary>
