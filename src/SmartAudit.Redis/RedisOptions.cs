@@ -104,7 +104,7 @@ public sealed class RedisOptions
     /// <summary>
     /// Largest JSON a rule-set bundle may unpack to. Unpacking stops at this size and the bundle is refused,
     /// so a gzip bomb (megabytes that unpack to gigabytes) costs at most this much memory and never stops a
-    /// server. Default 64 MiB (the shipped national rule set unpacks to under 15 MiB).
+    /// server. Default 64 MiB (the shipped national rule set has about 7 MiB of files).
     /// </summary>
     [Range(1024L, 4L << 30)]
     public long RuleSetMaxUnpackedBytes { get; set; } = Core.Rules.BundleLimits.DefaultMaxUnpackedBytes;

@@ -75,6 +75,29 @@ public sealed class DamagedBundleGuardTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GzipBomb_IsRefusedAtTheLimit_WithoutBeingExpandedBeyondIt()
+    {
+        var bomb = BundleDamage.GzipBomb(1L << 30);
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        var error = Assert.Throws<InvalidRuleSetBundleException>(() => RuleSetBundle.FromBytes(bomb, Limits));
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        output.WriteLine($"{bomb.Length} bytes that unpack to 1 GiB: refused after allocating {allocated >> 20} MiB");
+        Assert.Contains("more than 4 MiB", error.Message, StringComparison.Ordinal);
+        // The packed bytes are copied once; the unpacked JSON grows to the limit and no further.
+        Assert.True(allocated < bomb.Length + (3 * Limits.MaxUnpackedBytes), $"allocated {allocated >> 20} MiB for a limit of {Limits.MaxUnpackedBytes >> 20} MiB");
+    }
+
+    [Fact]
+    public void Bundle_OverThePackedLimit_IsRefusedBeforeItIsUnpacked()
+    {
+        var error = Assert.Throws<InvalidRuleSetBundleException>(() => RuleSetBundle.FromBytes(Small.Value.Bytes, new BundleLimits(1024, Limits.MaxUnpackedBytes)));
+
+        Assert.Contains("over the limit of 1 KiB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RandomlyDamagedBundles_PublishedToARunningServer_AreRefused_AndTheServerKeepsServing()
     {
         await using var redis = await RedisServerProcess.StartAsync();
