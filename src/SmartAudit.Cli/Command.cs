@@ -62,7 +62,7 @@ internal abstract class Command
         {
             source = RuleSetDirectory.ReadFolderOrBundle(path);
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or InvalidRuleSetBundleException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"{path}: {ex.Message}");
             return null;

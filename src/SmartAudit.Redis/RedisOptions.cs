@@ -94,6 +94,25 @@ public sealed class RedisOptions
     public string RuleSetCachePath { get; set; } = "var/ruleset-cache";
 
     /// <summary>
+    /// Largest rule-set bundle a server reads, as stored (gzip), from Redis or the local cache; a larger one
+    /// is refused without being transferred. Default 16 MiB (the shipped national rule set packs to about
+    /// 1 MiB).
+    /// </summary>
+    [Range(1024L, 1L << 30)]
+    public long RuleSetMaxBundleBytes { get; set; } = Core.Rules.BundleLimits.DefaultMaxPackedBytes;
+
+    /// <summary>
+    /// Largest JSON a rule-set bundle may unpack to. Unpacking stops at this size and the bundle is refused,
+    /// so a gzip bomb (megabytes that unpack to gigabytes) costs at most this much memory and never stops a
+    /// server. Default 64 MiB (the shipped national rule set has about 7 MiB of files).
+    /// </summary>
+    [Range(1024L, 4L << 30)]
+    public long RuleSetMaxUnpackedBytes { get; set; } = Core.Rules.BundleLimits.DefaultMaxUnpackedBytes;
+
+    /// <summary>The two limits above, as the bundle reader takes them.</summary>
+    internal Core.Rules.BundleLimits BundleLimits => new(RuleSetMaxBundleBytes, RuleSetMaxUnpackedBytes);
+
+    /// <summary>
     /// When neither Redis nor the local cache has a rule set at start-up, start from the rule-set folder
     /// (<c>Audit:RulesPath</c>, or <c>rules/</c>) instead of refusing to start. Default false: a server
     /// configured for Redis does not silently run rules nobody published.

@@ -120,6 +120,37 @@ public sealed class RulesStoreTests : IAsyncLifetime
         Assert.Contains("no published version '9.9.9'", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("hash-mismatch", "hashes to")]
+    [InlineData("no-files", "\"files\"")]
+    [InlineData("does-not-compile", "GZ-SEX-001: expression does not compile")]
+    public void Activate_VersionWhoseStoredBytesDoNotVerify_IsRefused(string damage, string reason)
+    {
+        var v1 = Bundle("1.0.0");
+        Store("publish", v1.Path);
+        // Stored behind the tool's back (an older tool, a hand edit, a damaged copy): what activation must check itself.
+        var (bundle, bytes) = damage switch
+        {
+            "hash-mismatch" => (TestBundles.Version("9.0.0").Bundle, TestBundles.Version("8.0.0").Bytes),
+            "no-files" => (TestBundles.Version("9.0.0").Bundle, BundleDamage.Named("no-files", TestBundles.Version("9.0.0").Bytes)),
+            _ => TestBundles.Broken("9.0.0"),
+        };
+        if (damage != "does-not-compile")
+        {
+            bundle = BundleDamage.Posing(bundle, "9.0.0", bytes);
+        }
+
+        PublishWithoutChecks(bundle, bytes);
+
+        var activate = Store("activate", "9.0.0");
+
+        Assert.Equal(ExitCodes.Problems, activate.ExitCode);
+        Assert.Contains(reason, activate.Stderr, StringComparison.Ordinal);
+        Assert.Contains("not activated", activate.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Cli.StackTraceMarker, activate.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"active national-base {v1.Version}", Store("list").Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void UnreachableRedis_SaysWhereItLooked_WithoutAStackTrace()
     {
@@ -130,6 +161,13 @@ public sealed class RulesStoreTests : IAsyncLifetime
         Assert.Equal(ExitCodes.Usage, run.ExitCode);
         Assert.Contains($"cannot reach Redis at 127.0.0.1:{_redis.Port}", run.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain(Cli.StackTraceMarker, run.Stderr, StringComparison.Ordinal);
+    }
+
+    private void PublishWithoutChecks(Core.Rules.RuleSetBundle bundle, byte[] bytes)
+    {
+        using var redis = StackExchange.Redis.ConnectionMultiplexer.Connect($"127.0.0.1:{_redis.Port}");
+        var store = new Redis.Rules.RuleSetStore(redis, new Redis.RedisKeys("smartaudit:"));
+        store.PublishAsync(bundle, bytes, "test", DateTimeOffset.UtcNow).GetAwaiter().GetResult();
     }
 
     private CliRun Store(params string[] args) => Cli.Run(["rules", .. args, "--redis", $"redis://127.0.0.1:{_redis.Port}"]);

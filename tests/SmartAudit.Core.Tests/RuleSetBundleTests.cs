@@ -31,7 +31,7 @@ public class RuleSetBundleTests
             Files = [.. bundle.Files.Select(f => f.Path == "kb/dose.csv" ? f with { Content = f.Content.Replace(",80,", ",800,", StringComparison.Ordinal) } : f)],
         };
 
-        var error = Assert.Throws<InvalidDataException>(() => RuleSetBundle.FromBytes(edited.ToBytes()));
+        var error = Assert.Throws<InvalidRuleSetBundleException>(() => RuleSetBundle.FromBytes(edited.ToBytes()));
 
         Assert.Contains("damaged or was edited", error.Message, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public class RuleSetBundleTests
     [Fact]
     public void Bytes_ThatAreNotABundle_AreRefusedWithAClearError()
     {
-        var error = Assert.Throws<InvalidDataException>(() => RuleSetBundle.FromBytes("hello"u8));
+        var error = Assert.Throws<InvalidRuleSetBundleException>(() => RuleSetBundle.FromBytes("hello"u8));
 
         Assert.Contains("not a rule-set bundle", error.Message, StringComparison.Ordinal);
     }

@@ -1,3 +1,4 @@
+using SmartAudit.Core.Rules;
 using SmartAudit.Redis.Rules;
 
 namespace SmartAudit.Cli.Store;
@@ -15,7 +16,9 @@ internal sealed class ActivateCommand : StoreCommand<ActivateCommand.Args>
         <version> is what 'rules list' shows (0.2.0+1a2b3c4d), the semantic version alone
         if only one content carries it, or at least 8 hex digits of the content hash.
         Any earlier version can be activated again: this is how to roll back further
-        than one step.
+        than one step. The stored bundle is checked first, as servers will check it (its
+        size, its members, its content hash, a full compilation): a version that does
+        not verify is not activated (exit code 1).
 
         """ + StoreDetails;
 
@@ -50,8 +53,47 @@ internal sealed class ActivateCommand : StoreCommand<ActivateCommand.Args>
             return ExitCodes.Success;
         }
 
+        if (await VerifyAsync(store, match) is { Count: > 0 } problems)
+        {
+            stderr.WriteLine($"{Describe(match)} does not verify; servers would refuse it:");
+            foreach (var problem in problems.Take(20))
+            {
+                stderr.WriteLine($"  {problem}");
+            }
+
+            stderr.WriteLine($"not activated ({environment} stays on {await DescribeAsync(store, previous)})");
+            return ExitCodes.Problems;
+        }
+
         await store.ActivateAsync(environment, match.ContentHash);
         stdout.WriteLine($"activated {Describe(match)} in {environment} (was {await DescribeAsync(store, previous)})");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// What would make a server refuse the version: its stored bytes read, checked and compiled as a server
+    /// does (<see cref="RuleSetBundle.Open"/>), and the content hash they carry the one they are stored under.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> VerifyAsync(RuleSetStore store, PublishedVersion version)
+    {
+        var stored = await store.GetBundleAsync(version.ContentHash, BundleLimits.DefaultMaxPackedBytes);
+        if (stored.Bytes is not { } bytes)
+        {
+            return [stored.Missing
+                ? $"no bundle stored under {version.ContentHash}"
+                : $"the bundle is {stored.OversizeLength} bytes packed, over the limit of {BundleLimits.DefaultMaxPackedBytes}"];
+        }
+
+        try
+        {
+            var (bundle, _) = RuleSetBundle.Open(bytes, BundleLimits.Default);
+            return bundle.ContentHash == version.ContentHash
+                ? []
+                : [$"the bundle stored under {version.ContentHash} hashes to {bundle.ContentHash}"];
+        }
+        catch (InvalidRuleSetBundleException ex)
+        {
+            return ex.Problems;
+        }
     }
 }

@@ -74,7 +74,7 @@ internal sealed class PublishCommand(TimeProvider clock) : StoreCommand<PublishC
         {
             bundle = RuleSetBundle.FromBytes(bytes);
         }
-        catch (InvalidDataException ex)
+        catch (InvalidRuleSetBundleException ex)
         {
             stderr.WriteLine($"{args.Bundle}: {ex.Message}");
             stderr.WriteLine("not published");

@@ -37,7 +37,7 @@ public static class RuleSetDirectory
     /// Reads a rule set from a folder, or from a bundle file packed by <c>smartaudit rules pack</c>
     /// (checked against its content hash).
     /// </summary>
-    /// <exception cref="InvalidDataException">The file is not a sound bundle.</exception>
+    /// <exception cref="InvalidRuleSetBundleException">The file is not a sound bundle.</exception>
     public static RuleSetSource ReadFolderOrBundle(string path) =>
         File.Exists(path) ? RuleSetBundle.FromBytes(File.ReadAllBytes(path)).ToSource() : Read(path);
 

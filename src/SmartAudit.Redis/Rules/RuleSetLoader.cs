@@ -10,7 +10,8 @@ namespace SmartAudit.Redis.Rules;
 /// <summary>
 /// Loads the environment's active rule set from the store: once at start-up (with the local cache and the
 /// rule-set folder as fallbacks) and then whenever the active version changes. A version that does not
-/// open or compile is refused, logged, counted and reported in health, and the running set stays.
+/// open or compile is refused, logged, counted and reported in health, and the running set stays; at
+/// start-up the last good cached bundle is used instead, degraded.
 /// </summary>
 internal sealed partial class RuleSetLoader
 {
@@ -41,9 +42,10 @@ internal sealed partial class RuleSetLoader
     public string? LoadedHash { get; private set; }
 
     /// <summary>
-    /// The rule set to start with: the active version in Redis; else the last good bundle on disk; else
-    /// the rule-set folder if <see cref="RedisOptions.FallbackToRulesFolder"/> allows it; else start-up
-    /// fails saying why. Synchronous: the host is not serving yet.
+    /// The rule set to start with: the active version in Redis; else (Redis unreachable, or its active version
+    /// refused) the last good bundles on disk, newest first; else the rule-set folder if
+    /// <see cref="RedisOptions.FallbackToRulesFolder"/> allows it; else start-up fails saying why. Every
+    /// fallback is reported as degraded. Synchronous: the host is not serving yet.
     /// </summary>
     public ActiveRuleSet LoadAtStart(Func<RuleSet> rulesFolder)
     {
@@ -56,14 +58,14 @@ internal sealed partial class RuleSetLoader
             {
                 reason = $"no active rule set in environment '{_options.Environment}'";
             }
-            else if (Open(hash, _store.GetBundle(hash), out var bytes) is { } ruleSet)
+            else if (Open(hash, _store.GetBundle(hash, _options.RuleSetMaxBundleBytes)) is { } opened)
             {
-                Accept(hash, bytes!, ruleSet);
-                return new ActiveRuleSet(ruleSet);
+                Accept(hash, opened.Bytes, opened.RuleSet);
+                return new ActiveRuleSet(opened.RuleSet);
             }
             else
             {
-                reason = $"the active version in environment '{_options.Environment}' was refused";
+                reason = $"the active version {Short(hash)} in environment '{_options.Environment}' was refused";
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -73,22 +75,9 @@ internal sealed partial class RuleSetLoader
             LogUnreachableAtStart(_logger, RedisErrors.Brief(ex));
         }
 
-        if (_cache.TryRead() is { } cached)
+        if (StartFromCache(reason) is { } fromCache)
         {
-            try
-            {
-                var bundle = RuleSetBundle.FromBytes(cached);
-                if (RuleSetCompiler.Compile(bundle.ToSource()).RuleSet is { } fromCache)
-                {
-                    _status.Loaded(RuleSetOrigin.LocalCache);
-                    LogFallback(_logger, fromCache.Version, "local cache", reason);
-                    return new ActiveRuleSet(fromCache, $"rule set {fromCache.Version} from the local cache: {reason}");
-                }
-            }
-            catch (InvalidDataException ex)
-            {
-                LogCacheUnusable(_logger, _cache.FilePath, ex.Message);
-            }
+            return fromCache;
         }
 
         if (_options.FallbackToRulesFolder)
@@ -106,8 +95,54 @@ internal sealed partial class RuleSetLoader
     }
 
     /// <summary>
+    /// The newest cached bundle that opens and compiles, degraded with <paramref name="reason"/>; null if none
+    /// does. A cached file that does not is set aside, whatever went wrong, so start-up goes on to the next.
+    /// </summary>
+    private ActiveRuleSet? StartFromCache(string reason)
+    {
+        foreach (var path in _cache.Candidates())
+        {
+            try
+            {
+                var bytes = LocalBundleCache.Read(path, _options.RuleSetMaxBundleBytes, out var tooLarge)
+                    ?? throw new InvalidRuleSetBundleException(tooLarge!);
+                var (_, ruleSet) = RuleSetBundle.Open(bytes, _options.BundleLimits);
+                _status.Loaded(RuleSetOrigin.LocalCache);
+                LogFallback(_logger, ruleSet.Version, "local cache", reason);
+                return new ActiveRuleSet(ruleSet, $"rule set {ruleSet.Version} from the local cache: {reason}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not readable: not known to be bad, so left where it is.
+                LogCacheUnusable(_logger, path, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                SetAside(path, ex);
+            }
+        }
+
+        return null;
+    }
+
+    private void SetAside(string path, Exception problem)
+    {
+        var message = problem is InvalidRuleSetBundleException ? problem.Message : $"{problem.GetType().Name}: {problem.Message}";
+        try
+        {
+            LogCacheSetAside(_logger, path, LocalBundleCache.SetAside(path), message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogCacheUnusable(_logger, path, $"{message}; could not set it aside: {ex.Message}");
+        }
+    }
+
+    /// <summary>
     /// Loads the active version if it is not the one running (or the running one is a fallback). Redis
-    /// errors are reported in the status and otherwise ignored: the running set stays.
+    /// errors are reported in the status and otherwise ignored: the running set stays. A version that does
+    /// not open is refused in <see cref="Open"/>; the watcher catches anything else, so no failure here
+    /// stops the host.
     /// </summary>
     public async Task CheckAsync(ActiveRuleSet active, CancellationToken cancellationToken)
     {
@@ -119,27 +154,28 @@ internal sealed partial class RuleSetLoader
                 LogReachable(_logger);
             }
 
-            if (hash is null || hash == _status.RejectedHash || (hash == LoadedHash && active.DegradedReason is null))
+            var (running, degradedReason) = active.Snapshot();
+            if (hash is null || hash == _status.RejectedHash || (hash == running.ContentHash && degradedReason is null))
             {
                 return;
             }
 
-            var (running, _) = active.Snapshot();
             if (running.ContentHash == hash)
             {
                 // Started on a fallback that is the active version after all: no need to compile it again.
-                LoadedHash = hash;
                 active.Swap(running);
+                LoadedHash = hash;
                 _status.Loaded(RuleSetOrigin.Store);
                 LogLoaded(_logger, running.Id, running.Version, _options.Environment, 0);
                 return;
             }
 
-            var bytesRead = await _store.GetBundleAsync(hash).WaitAsync(cancellationToken);
-            if (Open(hash, bytesRead, out var bytes) is { } ruleSet)
+            var stored = await _store.GetBundleAsync(hash, _options.RuleSetMaxBundleBytes).WaitAsync(cancellationToken);
+            if (Open(hash, stored) is { } opened)
             {
-                Accept(hash, bytes!, ruleSet);
-                active.Swap(ruleSet);
+                // Swapped first: whatever the bookkeeping after it does, the server runs the version it loaded.
+                active.Swap(opened.RuleSet);
+                Accept(hash, opened.Bytes, opened.RuleSet);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -151,48 +187,63 @@ internal sealed partial class RuleSetLoader
         }
     }
 
-    /// <summary>Opens and compiles the bundle stored under <paramref name="hash"/>; null (refused and reported) if it is not sound.</summary>
-    private RuleSet? Open(string hash, byte[]? stored, out byte[]? bytes)
+    /// <summary>
+    /// Opens and compiles the bundle stored under <paramref name="hash"/>; null (refused, logged, counted and
+    /// reported in health) if it is not sound, or if opening it fails in any way at all.
+    /// </summary>
+    private (byte[] Bytes, RuleSet RuleSet)? Open(string hash, StoredBundle stored)
     {
-        bytes = stored;
         var started = Stopwatch.GetTimestamp();
-        IReadOnlyList<string> problems;
-        string version = hash[..Math.Min(8, hash.Length)];
-        if (stored is null)
+        var version = Short(hash);
+        try
         {
-            problems = [$"no bundle stored under {hash}"];
+            if (stored.Missing)
+            {
+                return Reject(hash, version, [$"no bundle stored under {hash}"]);
+            }
+
+            if (stored.Bytes is not { } bytes)
+            {
+                return Reject(hash, version, [$"the bundle is {stored.OversizeLength} bytes packed, over the limit of {_options.RuleSetMaxBundleBytes} "
+                    + $"({RedisOptions.SectionName}:{nameof(RedisOptions.RuleSetMaxBundleBytes)})"]);
+            }
+
+            var bundle = RuleSetBundle.FromBytes(bytes, _options.BundleLimits);
+            version = bundle.DisplayVersion;
+            if (bundle.ContentHash != hash)
+            {
+                return Reject(hash, version, [$"the bundle stored under {Short(hash)} hashes to {Short(bundle.ContentHash)}"]);
+            }
+
+            var ruleSet = bundle.Compile();
+            _reloadSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            return (bytes, ruleSet);
+        }
+        catch (InvalidRuleSetBundleException ex)
+        {
+            return Reject(hash, version, ex.Problems);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not bad data: refused all the same (a server never runs what it could not check), with the stack.
+            return Reject(hash, version, [$"opening it failed unexpectedly: {ex.GetType().Name}: {ex.Message}"], ex);
+        }
+    }
+
+    private (byte[] Bytes, RuleSet RuleSet)? Reject(string hash, string version, IReadOnlyList<string> problems, Exception? unexpected = null)
+    {
+        _status.Rejected(hash, version, problems);
+        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
+        var listed = string.Join("\n  ", problems.Take(20));
+        if (unexpected is null)
+        {
+            LogRejected(_logger, version, _options.Environment, problems.Count, listed);
         }
         else
         {
-            try
-            {
-                var bundle = RuleSetBundle.FromBytes(stored);
-                version = bundle.DisplayVersion;
-                if (bundle.ContentHash != hash)
-                {
-                    problems = [$"the bundle stored under {hash[..8]} hashes to {bundle.ContentHash[..8]}"];
-                }
-                else
-                {
-                    var compilation = RuleSetCompiler.Compile(bundle.ToSource());
-                    _reloadSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                    if (compilation.RuleSet is { } ruleSet)
-                    {
-                        return ruleSet;
-                    }
-
-                    problems = [.. compilation.Problems.Select(p => p.ToString())];
-                }
-            }
-            catch (InvalidDataException ex)
-            {
-                problems = [ex.Message];
-            }
+            LogRejectedUnexpectedly(_logger, unexpected, version, _options.Environment, listed);
         }
 
-        _status.Rejected(hash, version, problems);
-        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "rejected"));
-        LogRejected(_logger, version, _options.Environment, problems.Count, string.Join("\n  ", problems.Take(20)));
         return null;
     }
 
@@ -200,7 +251,6 @@ internal sealed partial class RuleSetLoader
     {
         LoadedHash = hash;
         _status.Loaded(RuleSetOrigin.Store);
-        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "loaded"));
         LogLoaded(_logger, ruleSet.Id, ruleSet.Version, _options.Environment, ruleSet.Rules.Count);
         try
         {
@@ -210,13 +260,24 @@ internal sealed partial class RuleSetLoader
         {
             LogCacheUnusable(_logger, _cache.FilePath, ex.Message);
         }
+
+        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", "loaded"));
     }
+
+    /// <summary>A content hash (or whatever the active pointer holds) shortened for messages; never longer than 8 characters.</summary>
+    private static string Short(string hash) => hash.Length <= 8 ? hash : hash[..8];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule set {Id} {Version} loaded from Redis (environment {Environment}, {RuleCount} rules)")]
     private static partial void LogLoaded(ILogger logger, string id, string version, string environment, int ruleCount);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rule set {Version} activated in environment {Environment} refused, the running set stays; {Count} problem(s):\n  {Problems}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule set {Version}, active in environment {Environment}, refused; the running set (or a fallback at start) stays; {Count} problem(s):\n  {Problems}")]
     private static partial void LogRejected(ILogger logger, string version, string environment, int count, string problems);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rule set {Version}, active in environment {Environment}, refused: opening it failed unexpectedly; the running set (or a fallback at start) stays: {Problems}")]
+    private static partial void LogRejectedUnexpectedly(ILogger logger, Exception exception, string version, string environment, string problems);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Local rule-set cache {Path} does not open, set aside as {BadPath}: {Problem}")]
+    private static partial void LogCacheSetAside(ILogger logger, string path, string badPath, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Started on rule set {Version} from the {Source}: {Reason}")]
     private static partial void LogFallback(ILogger logger, string version, string source, string reason);

@@ -51,12 +51,19 @@ public sealed class RuleSetStore(IConnectionMultiplexer redis, RedisKeys keys)
         return previous
         """;
 
+    // KEYS: bundle. ARGV: most bytes to return. The length alone when larger, so an oversized bundle never crosses the wire.
+    private const string ReadBundleScript = """
+        local length = redis.call('STRLEN', KEYS[1])
+        if length > tonumber(ARGV[1]) then return length end
+        return redis.call('GET', KEYS[1])
+        """;
+
     public RedisKeys Keys { get; } = keys;
 
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
-    /// Stores a bundle (its bytes as packed, already checked by <see cref="RuleSetBundle.FromBytes"/>).
+    /// Stores a bundle (its bytes as packed, already checked by <see cref="RuleSetBundle.FromBytes(ReadOnlySpan{byte})"/>).
     /// Publishing the same content again changes nothing; another content under a published id and
     /// semantic version is refused, so a version number always names one set of rules.
     /// </summary>
@@ -151,6 +158,10 @@ public sealed class RuleSetStore(IConnectionMultiplexer redis, RedisKeys keys)
     /// <summary>The bundle bytes stored under <paramref name="contentHash"/>, or null.</summary>
     public async Task<byte[]?> GetBundleAsync(string contentHash) => await Db.StringGetAsync(Keys.Bundle(contentHash));
 
+    /// <summary>The bundle stored under <paramref name="contentHash"/> if it is at most <paramref name="maxBytes"/> long.</summary>
+    public async Task<StoredBundle> GetBundleAsync(string contentHash, long maxBytes) =>
+        ToStoredBundle(await Db.ScriptEvaluateAsync(ReadBundleScript, [Keys.Bundle(contentHash)], [maxBytes]));
+
     /// <summary>
     /// Synchronous read of the active pointer, for server start-up only (the host is not serving yet, and
     /// the multiplexer's synchronous path does not wait on the thread pool).
@@ -158,5 +169,11 @@ public sealed class RuleSetStore(IConnectionMultiplexer redis, RedisKeys keys)
     public string? GetActiveHash(string environment) => Db.StringGet(Keys.Active(environment));
 
     /// <summary>Synchronous read of a bundle, for server start-up only.</summary>
-    public byte[]? GetBundle(string contentHash) => Db.StringGet(Keys.Bundle(contentHash));
+    public StoredBundle GetBundle(string contentHash, long maxBytes) =>
+        ToStoredBundle(Db.ScriptEvaluate(ReadBundleScript, [Keys.Bundle(contentHash)], [maxBytes]));
+
+    private static StoredBundle ToStoredBundle(RedisResult result) =>
+        result.IsNull ? default
+        : result.Resp2Type == ResultType.Integer ? new StoredBundle(null, (long)result)
+        : new StoredBundle((byte[]?)result, 0);
 }

@@ -11,7 +11,7 @@ namespace SmartAudit.Redis.Rules;
 /// Keeps the server on its environment's active version: reloads as soon as an activation is announced
 /// on the environment's channel, after every reconnection, and every <see cref="RedisOptions.RuleSetPollInterval"/>
 /// as a safety net for an announcement missed while disconnected. One reload at a time, off the request
-/// path; requests keep the snapshot they started with.
+/// path; requests keep the snapshot they started with. No failure of a check stops it (or the host).
 /// </summary>
 internal sealed partial class RuleSetWatcher(
     IConnectionMultiplexer redis,
@@ -32,8 +32,18 @@ internal sealed partial class RuleSetWatcher(
             var interval = options.Value.RuleSetPollInterval;
             while (!stoppingToken.IsCancellationRequested)
             {
-                await SubscribeAsync();
-                await loader.CheckAsync(active, stoppingToken);
+                try
+                {
+                    await SubscribeAsync();
+                    await loader.CheckAsync(active, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Whatever one check does wrong, it must not stop the host (a faulted background service
+                    // does): the running set stays, and the next announcement or poll tries again.
+                    LogCheckFailed(logger, ex);
+                }
+
                 using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 poll.CancelAfter(interval);
                 try
@@ -82,6 +92,9 @@ internal sealed partial class RuleSetWatcher(
     private void OnActivated(RedisChannel channel, RedisValue contentHash) => _wake.Writer.TryWrite(true);
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) => _wake.Writer.TryWrite(true);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Checking the active rule-set version failed unexpectedly; the running set stays, the next check tries again")]
+    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Subscribing to rule-set activations failed, retrying on the next check: {Error}")]
     private static partial void LogSubscribeFailed(ILogger logger, string error);
