@@ -6,6 +6,7 @@ using SmartAudit.Bench.Engine;
 // SmartAudit benchmark. Run through bench/run, which builds Release first.
 //   [all|e2e|engine|worker|workbench] [--cases N] [--requests N] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N]
 //   [--paths rules,redis,full | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B]
+//   killtest [--kill-at N] [--repeat N] [--server-root DIR] [--server-arg ARG]...: kill -9 of the server, acknowledged decisions missing from the log
 var options = Options.Parse(args);
 var repoRoot = FindRepoRoot();
 var outDir = Path.GetFullPath(options.OutDir ?? Path.Combine(repoRoot, "bench", "results"));
@@ -69,6 +70,12 @@ if (options.Suite is "worker")
     exit = await SmartAudit.Bench.Worker.WorkerSuite.RunAsync(repoRoot, outDir, options.Claims, options.Partitions, options.Batch, options.Repeat);
 }
 
+if (options.Suite is "killtest")
+{
+    // The server to kill: this checkout's Release build, or another checkout's (--server-root) to measure before a change.
+    exit = await SmartAudit.Bench.KillTest.KillTestSuite.RunAsync(repoRoot, options.ServerRoot ?? repoRoot, outDir, options.KillAt, options.Repeat, options.ServerArgs);
+}
+
 if (options.Suite is "workbench")
 {
     exit = await SmartAudit.Bench.Workbench.WorkbenchSuite.RunAsync(outDir, options.Cases, options.Requests);
@@ -127,8 +134,12 @@ static string FindRepoRoot()
 }
 
 internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup, double Rate, string? OutDir, string? Only, int CatalogueItems, IReadOnlyList<ServerPath> Paths,
-    bool CompareKafka, int Repeat, int Claims, int Partitions, int Batch, int Cases = 100_000, int Requests = 40)
+    bool CompareKafka, int Repeat, int Claims, int Partitions, int Batch, int Cases = 100_000, int Requests = 40, string? ServerRoot = null,
+    int KillAt = 20_000, IReadOnlyList<string>? ServerArgsOrNull = null)
 {
+    /// <summary>Passed to the killed server as they are (<c>--server-arg --DecisionLog:FsyncPolicy=EveryBatch</c>).</summary>
+    public IReadOnlyList<string> ServerArgs => ServerArgsOrNull ?? [];
+
     public static Options Parse(string[] args)
     {
         var suite = "all";
@@ -146,12 +157,18 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
         var batch = 500;
         var cases = 100_000;
         var requests = 40;
+        string? serverRoot = null;
+        var killAt = 20_000;
+        var serverArgs = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             double Next() => double.Parse(args[++i], CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "all" or "e2e" or "engine" or "worker" or "workbench": suite = args[i]; break;
+                case "all" or "e2e" or "engine" or "worker" or "workbench" or "killtest": suite = args[i]; break;
+                case "--server-root": serverRoot = Path.GetFullPath(args[++i]); break;
+                case "--kill-at": killAt = (int)Next(); break;
+                case "--server-arg": serverArgs.Add(args[++i]); break;
                 case "--cases": cases = (int)Next(); break;
                 case "--requests": requests = Math.Max(1, (int)Next()); break;
                 case "--duration": duration = Next(); break;
@@ -166,12 +183,12 @@ internal sealed record Options(string Suite, TimeSpan Duration, TimeSpan Warmup,
                 case "--claims": claims = (int)Next(); break;
                 case "--partitions": partitions = (int)Next(); break;
                 case "--batch": batch = (int)Next(); break;
-                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker|workbench] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--paths rules,redis,full | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B] [--cases N] [--requests N])");
+                default: throw new ArgumentException($"unknown argument '{args[i]}' ([all|e2e|engine|worker|workbench|killtest] [--duration S] [--warmup S] [--rate R] [--out DIR] [--only BenchmarkClass] [--catalogue N] [--paths rules,redis,full | --compare-kafka] [--repeat N] [--claims N] [--partitions P] [--batch B] [--cases N] [--requests N])");
             }
         }
 
-        repeat = repeat > 0 ? repeat : suite == "worker" ? 3 : 1;
+        repeat = repeat > 0 ? repeat : suite is "worker" or "killtest" ? 3 : 1;
         return new Options(suite, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(warmup), rate, outDir, only, catalogue, paths,
-            compareKafka, repeat, claims, partitions, batch, cases, requests);
+            compareKafka, repeat, claims, partitions, batch, cases, requests, serverRoot, killAt, serverArgs);
     }
 }

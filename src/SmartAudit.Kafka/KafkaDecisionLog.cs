@@ -38,6 +38,8 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
     private readonly SpoolReplayer _replayer;
     private readonly CancellationTokenSource _stopReplay = new();
     private readonly RecordIds _ids = new();
+    private readonly DeadLetterFile _deadLetter;
+    private long _setAside;
     private Task? _loop;
     private Task? _replay;
     private long _sequence;
@@ -52,6 +54,7 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
         _options = options.Value;
         _logger = logger;
         _spool = new DecisionSpool(Path.GetFullPath(_options.SpoolPath), _options.SpoolSegmentRecords);
+        _deadLetter = new DeadLetterFile(DeadLetterFile.PathFor(_spool.DirectoryPath));
         _spooling = !_spool.IsEmpty; // records left by an earlier run go out before any new one
         _live = new LiveProducer(_options, logger);
         _replayer = new SpoolReplayer(this, _options, logger);
@@ -80,6 +83,12 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
     public long PossiblyDuplicatedRecords => _live.PossiblyPersisted;
 
     public string SpoolPath => _spool.DirectoryPath;
+
+    /// <summary>Where records that cannot become Kafka records are set aside: <c>&lt;spool folder&gt;.deadletter.jsonl</c>.</summary>
+    public string DeadLetterPath => _deadLetter.Path;
+
+    /// <summary>Records set aside in <see cref="DeadLetterPath"/> (or lost, when it refused them too) instead of produced.</summary>
+    public long SetAsideRecords => Interlocked.Read(ref _setAside);
 
     /// <summary><see cref="SpoolingReason"/> while spooling: the request is answered all the same, and says so.</summary>
     public string? DegradedReason => _spooling ? SpoolingReason : null;
@@ -187,6 +196,7 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
             MoveQueued(int.MaxValue);
             _spool.Flush();
             _spool.Dispose();
+            _deadLetter.Dispose();
         }
 
         _stopReplay.Cancel();
@@ -209,7 +219,17 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
                 waiting = null;
             }
 
-            Pump(more ? BatchSize : int.MaxValue);
+            try
+            {
+                Pump(more ? BatchSize : int.MaxValue);
+            }
+#pragma warning disable CA1031 // per round, whatever it is: a faulted loop would leave every later record in the queue
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                KafkaLog.LoopFailed(_logger, e);
+            }
+
             if (!more)
             {
                 return; // completed by StopAsync and drained
@@ -252,7 +272,11 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
             }
 
             MoveQueued(int.MaxValue);
-            _spool.Append(ToOutbound(record));
+            if (TryToOutbound(record) is { } outbound)
+            {
+                _spool.Append(outbound);
+            }
+
             _spool.Flush();
         }
     }
@@ -261,7 +285,11 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
     {
         for (var moved = 0; moved < max && _queue.Reader.TryRead(out var item); moved++)
         {
-            var record = ToOutbound(item);
+            if (TryToOutbound(item) is not { } record)
+            {
+                continue;
+            }
+
             if (_spooling)
             {
                 _spool.Append(record);
@@ -300,6 +328,42 @@ public sealed partial class KafkaDecisionLog : IDecisionLog, IDegradationSource,
         _spool.ReserveRetrySegment();
         KafkaLog.SpoolingStarted(_logger, reason);
         _replayer.Wake();
+    }
+
+    /// <summary>
+    /// The record to produce; null when it cannot be serialized (a non-finite number: JSON has no form for it), and
+    /// then it is set aside in the dead-letter file, logged by request id and counted, and the others go on.
+    /// </summary>
+    private OutboundRecord? TryToOutbound(object item)
+    {
+        try
+        {
+            return ToOutbound(item);
+        }
+#pragma warning disable CA1031 // whatever the serializer refuses sets this record aside, never the loop or the request
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var (kind, id) = item switch
+            {
+                Decision d => ("decision", d.Request.RequestId),
+                Feedback f => ("feedback", f.RequestId),
+                CaseDecision c => ("case-decision", c.DecisionId),
+                _ => (item.GetType().Name, (string?)null),
+            };
+            Interlocked.Increment(ref _setAside);
+            try
+            {
+                _deadLetter.Write("unserializable", kind, id, e, SetAsideJsonContext.TryToUtf8(item));
+                KafkaLog.RecordSetAside(_logger, kind, id, e.GetType().Name, e.Message, _deadLetter.Path);
+            }
+            catch (Exception io) when (io is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                KafkaLog.RecordLost(_logger, kind, id, e.GetType().Name, io.GetType().Name, io.Message);
+            }
+
+            return null;
+        }
     }
 
     private OutboundRecord ToOutbound(object item)

@@ -55,4 +55,13 @@ internal static partial class KafkaLog
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Debug, Message = "Kafka client {Client}: {Code}: {Reason}")]
     public static partial void ClientError(ILogger logger, string client, string code, string reason);
+
+    // Request (or case-decision) ids only: no patient identifiers in logs.
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Error,
+        Message = "Decision log: {Kind} {RecordId} could not be serialized ({ErrorType}: {Error}); set aside to {DeadLetterPath}, the log goes on")]
+    public static partial void RecordSetAside(ILogger logger, string kind, string? recordId, string errorType, string error, string deadLetterPath);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Critical,
+        Message = "Decision log: {Kind} {RecordId} LOST: it could not be serialized ({ErrorType}) and the dead-letter file refused it ({DeadLetterErrorType}: {DeadLetterError})")]
+    public static partial void RecordLost(ILogger logger, string kind, string? recordId, string errorType, string deadLetterErrorType, string deadLetterError);
 }

@@ -86,6 +86,32 @@ public sealed class DecisionSpoolTests : IDisposable
         Assert.True(spool.IsEmpty);
     }
 
+    [Fact]
+    public void Append_NewSegment_CreatedReadableByTheServiceAccountOnly()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Unix file modes
+        }
+
+        using (var spool = new DecisionSpool(_folder, segmentRecords: 3))
+        {
+            spool.Append(Record(0));
+            spool.Flush();
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Assert.Single(Directory.GetFiles(_folder, "*.jsonl"))));
+    }
+
+    [Fact]
+    public void DirectorySync_ExistingFolder_Synced()
+    {
+        Directory.CreateDirectory(_folder);
+
+        Assert.Equal(!OperatingSystem.IsWindows(), DirectorySync.Flush(_folder));
+        Assert.False(DirectorySync.Flush(Path.Combine(_folder, "missing")));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_folder))

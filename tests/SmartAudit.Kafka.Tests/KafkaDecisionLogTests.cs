@@ -27,6 +27,28 @@ public class KafkaDecisionLogTests
         Assert.Equal("BLOCK", read.Action);
     }
 
+    // Issue 16 item 1: a non-finite number made the serializer throw inside the producing loop.
+    [Fact]
+    public async Task Append_DecisionWithNonFiniteFraudScore_SetAsideToTheDeadLetterFile_TheOthersProduced()
+    {
+        await using var harness = new KafkaLogHarness();
+        var log = await harness.StartAsync();
+        var poisoned = Records.Decision("R-BAD") with { Fraud = new Core.Fraud.FraudAssessment(double.PositiveInfinity, "m1", []) };
+
+        log.Append(Records.Decision("R-1"));
+        log.Append(poisoned);
+        log.Append(Records.Decision("R-2"));
+        var records = harness.ReadDecisions(2);
+
+        Assert.Equal(["R-1", "R-2"], records.Select(r => r.RequestId()).Order());
+        Assert.Equal(1, log.SetAsideRecords);
+        var entry = JsonDocument.Parse(Assert.Single(File.ReadAllLines(log.DeadLetterPath))).RootElement;
+        Assert.Equal("R-BAD", entry.GetProperty("requestId").GetString());
+        Assert.Equal("Infinity", entry.GetProperty("record").GetProperty("fraud").GetProperty("score").GetString());
+        Assert.False(log.IsSpooling);
+        File.Delete(log.DeadLetterPath);
+    }
+
     [Fact]
     public async Task Append_ManyDecisionsForFewPatients_EachPatientsDecisionsStayInOrder()
     {

@@ -129,8 +129,8 @@ public sealed class CaseIndex
 
                 total++;
                 byStatus[row.Status]++;
-                confirmed += row.Status == CaseStatus.Confirmed ? row.DeductFen : 0;
-                flagged += row.FlaggedAmountFen;
+                confirmed = row.Status == CaseStatus.Confirmed ? Fen.AddSaturating(confirmed, row.DeductFen) : confirmed;
+                flagged = Fen.AddSaturating(flagged, row.FlaggedAmountFen); // unchecked += wrapped to a negative total
                 foreach (var rule in row.RuleIds)
                 {
                     byRule[rule] = byRule.GetValueOrDefault(rule) + 1;

@@ -53,10 +53,17 @@ public sealed record CaseRecord(
         ArgumentNullException.ThrowIfNull(record);
         var findings = record.Findings.Where(f => !f.Silent).ToList();
         var named = findings.SelectMany(f => f.LineIds).ToHashSet(StringComparer.Ordinal);
-        var claimAmount = record.Lines.Sum(l => l.AmountFen);
+        // Saturating sums (Fen): amounts come from outside, and a checked Sum's overflow stopped the host (issue 16).
+        long claimAmount = 0, namedAmount = 0;
+        foreach (var line in record.Lines)
+        {
+            claimAmount = Fen.AddSaturating(claimAmount, line.AmountFen);
+            namedAmount = named.Contains(line.LineId) ? Fen.AddSaturating(namedAmount, line.AmountFen) : namedAmount;
+        }
+
         var flaggedAmount = findings.Any(f => f.LineIds.Count == 0)
             ? claimAmount // a finding about the whole encounter puts the whole claim in question
-            : record.Lines.Where(l => named.Contains(l.LineId)).Sum(l => l.AmountFen);
+            : namedAmount;
         var flaggedAt = calendar is { } offset ? record.DecidedAt.ToOffset(offset) : record.DecidedAt;
         return new CaseRecord(SchemaV1, record.RequestId, source, flaggedAt, record.PatientId, record.EncounterId, record.EncounterKind,
             record.HospitalId, record.HospitalLevel, record.Department, record.DoctorId, record.Action, claimAmount, flaggedAmount, findings,

@@ -37,7 +37,7 @@ public sealed partial class KafkaCaseIntake(
     /// <summary>Records consumed so far.</summary>
     public long Records => Interlocked.Read(ref _records);
 
-    /// <summary>Records that were not a readable case, audit decision or case decision (skipped).</summary>
+    /// <summary>Records that were not a readable case, audit decision or case decision, or could not be applied (skipped, logged).</summary>
     public long Unreadable => Interlocked.Read(ref _unreadable);
 
     /// <summary>Case decisions waiting for their case (or for an earlier decision) to reach the store.</summary>
@@ -81,20 +81,28 @@ public sealed partial class KafkaCaseIntake(
         foreach (var result in batch.OrderBy(r => KindOf(r.Topic)))
         {
             var kind = KindOf(result.Topic);
-            if (CaseTopicRecords.Read(result, kind) is not { } record)
-            {
-                Interlocked.Increment(ref _unreadable);
-                continue;
-            }
-
+            object? record;
             CaseReplayOutcome outcome;
             try
             {
+                record = CaseTopicRecords.Read(result, kind);
+                if (record is null)
+                {
+                    Interlocked.Increment(ref _unreadable);
+                    continue;
+                }
+
                 outcome = await WhileUnavailableAsync(ct => CaseTopicRecords.ApplyAsync(_replay, record, ct), stop);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                // One bad record must not stop the intake (nor, through it, the host): skipped and said.
+                throw;
+            }
+#pragma warning disable CA1031 // per record, whatever it is (an overflow in a case's sums once stopped the host): skipped and said
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // One bad record must not stop the intake (nor, through it, the host).
                 Interlocked.Increment(ref _unreadable);
                 LogApplyFailed(logger, ex, result.Topic, result.Partition.Value, result.Offset.Value);
                 continue;

@@ -121,6 +121,9 @@ public sealed partial class AuditWorker
     [LoggerMessage(EventId = 5110, Level = LogLevel.Warning, Message = "{Worker}: could not read the committed offsets or the published output ({Reason}); the batch is processed again")]
     private static partial void LogPrepareFailed(ILogger logger, string worker, string reason);
 
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Error, Message = "{Worker}: the claim at partition {Partition} offset {Offset} could not be audited ({ErrorType}: {Error}); published as rejected, the batch goes on")]
+    private static partial void LogClaimSetAside(ILogger logger, string worker, int partition, long offset, string errorType, string error);
+
     [LoggerMessage(EventId = 5107, Level = LogLevel.Information, Message = "{Worker}: stopped; {Stats}")]
     private static partial void LogStopped(ILogger logger, string worker, string stats);
 }

@@ -176,7 +176,21 @@ public sealed partial class AuditWorker : IDisposable
                 continue;
             }
 
-            if (await _claims.AuditAsync(record, CancellationToken.None) is not { } output)
+            ClaimOutput? output;
+            try
+            {
+                output = await _claims.AuditAsync(record, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // per claim, whatever it is (an overflow in a case's sums once stopped the host)
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                // Set aside as a rejection: the claim is on record with the error, its offset is committed, the batch goes on.
+                LogClaimSetAside(_logger, Name, record.Partition.Value, record.Offset.Value, ex.GetType().Name, ex.Message);
+                output = _claims.Unauditable(record, ex);
+            }
+
+            if (output is null)
             {
                 continue;
             }

@@ -56,6 +56,14 @@ internal sealed class ClaimAuditor(Auditor auditor, DegradedReasons? degradation
         return new ClaimOutput(ClaimOutputKind.Case, source, request.Patient.Id, CaseRecord.SchemaV1, decision.DecidedAt, PostJsonContext.ToUtf8(@case));
     }
 
+    /// <summary>A claim whose audit failed unexpectedly: rejected with the error, so it is on record and never retried forever.</summary>
+    public ClaimOutput Unauditable(ConsumeResult<string, byte[]> record, Exception error)
+    {
+        var source = new ClaimSource(record.Topic, record.Partition.Value, record.Offset.Value);
+        var text = record.Message.Value is { } bytes ? Encoding.UTF8.GetString(bytes) : string.Empty;
+        return Rejected(source, record, null, "could not be audited", [$"{error.GetType().Name}: {error.Message}"], text);
+    }
+
     private ClaimOutput Rejected(ClaimSource source, ConsumeResult<string, byte[]> record, string? claimId, string reason, IReadOnlyList<string> problems, string text)
     {
         var now = clock.GetUtcNow();

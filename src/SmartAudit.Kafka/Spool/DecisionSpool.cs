@@ -8,7 +8,8 @@ namespace SmartAudit.Kafka.Spool;
 /// line per record, replayed oldest segment first and line by line, so the spool's order is the order
 /// records were appended in. Writes are fsynced per batch (<see cref="Flush"/>); a replayed segment is
 /// deleted once every record in it was acknowledged, or rewritten (temporary file, fsync, atomic rename)
-/// with the records that were not. Not thread-safe: the owner serialises every call except
+/// with the records that were not; the folder is fsynced after a segment is created, renamed or deleted, so
+/// the set of segments survives a power cut too. Segment files are created with mode 0600 on Unix. Not thread-safe: the owner serialises every call except
 /// <see cref="Read"/> of a sealed segment.
 /// </summary>
 internal sealed class DecisionSpool : IDisposable
@@ -157,12 +158,13 @@ internal sealed class DecisionSpool : IDisposable
         if (remaining.Count == 0)
         {
             File.Delete(segment.Path!);
+            DirectorySync.Flush(_directory); // else a power cut can bring the replayed segment back (replayed twice)
             _segments.Remove(segment.Number);
             return;
         }
 
         var temporary = segment.Path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read))
+        using (var stream = OpenSegment(temporary, FileMode.Create))
         {
             foreach (var record in remaining)
             {
@@ -173,6 +175,7 @@ internal sealed class DecisionSpool : IDisposable
         }
 
         File.Move(temporary, segment.Path!, overwrite: true);
+        DirectorySync.Flush(_directory); // the rename itself is durable only once the folder is synced
         segment.Records = remaining.Count;
     }
 
@@ -188,7 +191,8 @@ internal sealed class DecisionSpool : IDisposable
         if (segment.Writer is null)
         {
             segment.Path ??= Path.Combine(_directory, segment.Number.ToString("D16", CultureInfo.InvariantCulture) + Extension);
-            segment.Writer = new FileStream(segment.Path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024);
+            segment.Writer = OpenSegment(segment.Path);
+            DirectorySync.Flush(_directory); // the new segment's name survives a power cut, not only its bytes
             _segments.TryAdd(segment.Number, segment);
         }
 
@@ -202,6 +206,18 @@ internal sealed class DecisionSpool : IDisposable
         _line.ResetWrittenCount();
         record.WriteSpoolLine(_line);
         stream.Write(_line.WrittenSpan);
+    }
+
+    /// <summary>A segment file, created with mode 0600 on Unix: the spool holds patient data, for the service account only.</summary>
+    private static FileStream OpenSegment(string path, FileMode mode = FileMode.Append)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.Read, BufferSize = 64 * 1024 };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
     }
 
     private static void Seal(ref SpoolSegment? segment)

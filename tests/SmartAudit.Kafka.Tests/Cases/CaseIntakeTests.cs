@@ -86,6 +86,35 @@ public sealed class CaseIntakeTests
         await CaseRebuildTests.AssertSameAsync(workbench, view);
     }
 
+    // Issue 16 item 2: two amounts near long.MaxValue overflowed the checked sum building the case, outside any catch,
+    // and the intake's fault stopped the host.
+    [Fact]
+    public async Task Intake_DecisionAmountsNearLongMax_CaseAtTheLargestAmount_AndTheIntakeGoesOn()
+    {
+        await using var topics = await CaseTopics.StartAsync();
+        var huge = CaseTopics.Decision("R-HUGE", "MID", "BLOCK") with
+        {
+            Lines = [new("1", "XG04CBF036A001", "DRUG", 1, 1, long.MaxValue - 1), new("2", "XG04CBF036A001", "DRUG", 1, 1, long.MaxValue - 1)],
+        };
+        topics.PublishDecision(huge);
+        topics.PublishDecision(CaseTopics.Decision("R-NEXT", "MID", "BLOCK"));
+        var view = new InMemoryCaseStore();
+
+        using var intake = Intake(topics, view);
+        await intake.StartAsync(CancellationToken.None);
+        await Eventually(() => intake.Records >= 2, "the intake read both decisions");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await view.GetAsync("R-NEXT") is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for the case after the huge one");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(long.MaxValue, (await view.GetAsync("R-HUGE"))!.Record.ClaimAmountFen);
+        Assert.False(intake.ExecuteTask!.IsCompleted);
+        await intake.StopAsync(CancellationToken.None);
+    }
+
     private static KafkaCaseIntake Intake(CaseTopics topics, ICaseStore store) => new(
         Options.Create(topics.Kafka),
         Options.Create(new CaseIntakeOptions

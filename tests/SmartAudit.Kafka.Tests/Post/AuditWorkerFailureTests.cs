@@ -1,3 +1,4 @@
+using System.Text;
 using SmartAudit.Kafka.Post;
 using static SmartAudit.Kafka.Tests.ConsumedRecords;
 
@@ -65,5 +66,42 @@ public class AuditWorkerFailureTests
         AuditWorkerTests.AssertExactly(harness.ExpectedCases, harness.Cases(), "cases");
         AuditWorkerTests.AssertExactly(harness.ExpectedRejections, harness.Rejections(), "rejections");
         await Eventually(() => worker.AssignedPartitions.Count == AuditWorkerHarness.Partitions, "the worker still owns its partitions");
+    }
+
+    // Issue 16 item 2: two amounts near long.MaxValue overflowed the checked sum building the case, and the worker
+    // (and with StopHostOnFailure the host) stopped.
+    [Fact]
+    public async Task Worker_ClaimAmountsNearLongMax_BecomesACaseAtTheLargestAmount_AndTheWorkerGoesOn()
+    {
+        await using var harness = new AuditWorkerHarness();
+        harness.ProduceClaims(30);
+        harness.ProduceOddClaim();
+        harness.ProduceClaims(30);
+        var (worker, run) = harness.Start(harness.Worker("w1"));
+
+        await harness.AllCommitted();
+
+        Assert.False(run.IsCompleted);
+        AuditWorkerTests.AssertExactly(harness.ExpectedCases, harness.Cases(), "cases");
+        Assert.Contains(harness.Cases(), c => System.Text.Json.JsonDocument.Parse(c.Message.Value).RootElement.GetProperty("claimAmountFen").GetInt64() == long.MaxValue);
+        Assert.Equal(0, worker.Stats.Retries);
+    }
+
+    [Fact]
+    public async Task Worker_AuditThrows_ClaimPublishedAsRejectedWithTheError_AndTheWorkerGoesOn()
+    {
+        await using var harness = new AuditWorkerHarness();
+        harness.ProduceClaims(30);
+        harness.ProduceOddClaim(throwOnRecord: true);
+        harness.ProduceClaims(30);
+        var (_, run) = harness.Start(harness.Worker("w1"));
+
+        await harness.AllCommitted();
+
+        Assert.False(run.IsCompleted);
+        AuditWorkerTests.AssertExactly(harness.ExpectedCases, harness.Cases(), "cases");
+        var rejections = harness.Rejections();
+        AuditWorkerTests.AssertExactly(harness.ExpectedRejections, rejections, "rejections");
+        Assert.Contains(rejections, r => Encoding.UTF8.GetString(r.Message.Value).Contains("could not be audited", StringComparison.Ordinal));
     }
 }

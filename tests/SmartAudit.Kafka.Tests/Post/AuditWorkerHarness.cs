@@ -97,6 +97,27 @@ public sealed class AuditWorkerHarness : IAsyncDisposable
         producer.Flush(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// Publishes one flagged claim whose two lines each cost nearly <see cref="long.MaxValue"/> fen (a case), or, with
+    /// <paramref name="throwOnRecord"/>, one whose decision the auditor's log refuses with an exception (a rejection).
+    /// </summary>
+    public void ProduceOddClaim(bool throwOnRecord = false)
+    {
+        var i = _claims++;
+        var patient = $"P{i:D6}";
+        var huge = WireOrders.Line(FlaggedItem, "1", unitPriceFen: 1);
+        huge.AmountFen = long.MaxValue - 1;
+        var twin = huge.Clone();
+        twin.LineId = "2";
+        var claim = WireOrders.Request((throwOnRecord ? CollectingLog.Refused : "C") + $"{i:D6}", Stage.Post, Sex.Female, huge, twin);
+        claim.Patient.Id = patient;
+        claim.Encounter.Id = $"E{i:D6}";
+        (throwOnRecord ? ExpectedRejections : ExpectedCases).Add(patient);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = Cluster.BootstrapServers }).Build();
+        producer.Produce(Options.ClaimsTopic, new Message<string, byte[]> { Key = patient, Value = Encoding.UTF8.GetBytes(new JsonFormatter(JsonFormatter.Settings.Default).Format(claim)) });
+        producer.Flush(TimeSpan.FromSeconds(10));
+    }
+
     public AuditWorker Worker(string name)
     {
         var kafka = new KafkaOptions { BootstrapServers = Cluster.BootstrapServers, FlushTimeout = TimeSpan.FromSeconds(5) };
@@ -168,7 +189,18 @@ public sealed class AuditWorkerHarness : IAsyncDisposable
 
     private sealed class CollectingLog(ConcurrentQueue<Decision> decisions) : IDecisionLog
     {
-        public void Append(Decision decision) => decisions.Enqueue(decision);
+        /// <summary>Request ids starting so are refused with an exception, as an audit failing unexpectedly.</summary>
+        public const string Refused = "THROW-";
+
+        public void Append(Decision decision)
+        {
+            if (decision.Request.RequestId.StartsWith(Refused, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("the test's log refuses this decision");
+            }
+
+            decisions.Enqueue(decision);
+        }
 
         public void Append(Feedback feedback)
         {

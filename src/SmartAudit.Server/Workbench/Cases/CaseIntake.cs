@@ -50,34 +50,67 @@ internal sealed partial class CaseIntakeQueue(ILogger<CaseIntakeQueue> logger)
     private static partial void LogDropped(ILogger logger, long dropped);
 }
 
-/// <summary>Moves queued cases into the store; a store that is down is retried, so no queued case is lost.</summary>
+/// <summary>
+/// Moves queued cases into the store; a store that is down is retried, so no queued case is lost. A case that cannot
+/// be built or that the store refuses for any other reason is set aside (logged by request id, counted in
+/// <see cref="SetAside"/>; the decision stays in the decision log) and the next one goes on: one bad case must never
+/// fault this service, which would stop the host.
+/// </summary>
 internal sealed partial class CaseIntakeService(CaseIntakeQueue queue, ICaseStore store, TimeSpan calendar, ILogger<CaseIntakeService> logger) : BackgroundService
 {
+    private long _setAside;
+
+    /// <summary>Cases not added because building or storing them failed other than by the store being down.</summary>
+    public long SetAside => Interlocked.Read(ref _setAside);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (var decision in queue.Channel.Reader.ReadAllAsync(stoppingToken))
         {
-            var record = CaseRecord.From(DecisionRecord.From(decision), source: null, calendar);
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
-                {
-                    await store.AddAsync(record, stoppingToken);
-                    break;
-                }
-                catch (CaseStoreUnavailableException ex)
-                {
-                    if (attempt == 1)
-                    {
-                        LogStoreDown(logger, ex.Message);
-                    }
+                await AddAsync(decision, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // per case, whatever it is: the next case goes on, and the host with it
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Interlocked.Increment(ref _setAside);
+                LogSetAside(logger, decision.Request.RequestId, ex.GetType().Name, ex.Message);
+            }
+        }
+    }
 
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), stoppingToken);
+    private async Task AddAsync(Decision decision, CancellationToken stoppingToken)
+    {
+        var record = CaseRecord.From(DecisionRecord.From(decision), source: null, calendar);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.AddAsync(record, stoppingToken);
+                return;
+            }
+            catch (CaseStoreUnavailableException ex)
+            {
+                if (attempt == 1)
+                {
+                    LogStoreDown(logger, ex.Message);
                 }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), stoppingToken);
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case store unavailable, retrying the intake: {Reason}")]
     private static partial void LogStoreDown(ILogger logger, string reason);
+
+    // The request id only: no patient identifiers in logs.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Case intake: the case of request {RequestId} was set aside ({ErrorType}: {Error}); it stays in the decision log, the intake goes on")]
+    private static partial void LogSetAside(ILogger logger, string requestId, string errorType, string error);
 }
