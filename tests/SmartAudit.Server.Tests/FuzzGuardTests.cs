@@ -17,6 +17,7 @@ namespace SmartAudit.Server.Tests;
 /// SMARTAUDIT_FUZZ_COUNT sets the inputs per family (a longer soak: <c>bash bench/run fuzz</c>).
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(ProcessCollection.Name)]
 public sealed class FuzzGuardTests(ITestOutputHelper output)
 {
     private const string Check = "/smartaudit.v1.AuditService/Check";

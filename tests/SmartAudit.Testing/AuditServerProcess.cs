@@ -109,19 +109,15 @@ public sealed class AuditServerProcess : IAsyncDisposable
         [.. _output.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)
                                || l.TrimStart().StartsWith("at ", StringComparison.Ordinal) && l.Contains('(', StringComparison.Ordinal))];
 
-    /// <summary>Sends a signal to the server (SIGTERM to stop it as an orchestrator does, SIGKILL to crash it).</summary>
-    public void Signal(System.Runtime.InteropServices.PosixSignal signal)
+    /// <summary>SIGTERM: stop as an orchestrator stops a pod (the server drains and exits).</summary>
+    public void Terminate()
     {
-        if (signal == System.Runtime.InteropServices.PosixSignal.SIGTERM)
-        {
-            using var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
-        else
-        {
-            _process.Kill();
-        }
+        using var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
+
+    /// <summary>SIGKILL: the process dies at once, as in a crash or an out-of-memory kill.</summary>
+    public void Kill() => _process.Kill();
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 

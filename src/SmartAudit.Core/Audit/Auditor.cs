@@ -75,9 +75,29 @@ public sealed class Auditor(ActiveRuleSet rules, IDecisionLog log, IPatientHisto
 
         var micros = (long)Stopwatch.GetElapsedTime(startedTimestamp).TotalMicroseconds;
         var decision = DecisionMaker.Decide(request, ruleSet, result, degradedReasons, micros, clock.GetUtcNow()) with { Fraud = scoring.Assessment };
-        log.Append(decision);
-        return decision;
+        var logged = log.AppendAcknowledgedAsync(decision);
+        return logged.IsCompletedSuccessfully ? decision : await AfterLoggedAsync(logged, decision).ConfigureAwait(false);
     }
+
+    /// <summary>The longest an answer waits for its decision to be written; past it the answer goes out, degraded.</summary>
+    public TimeSpan LogWaitLimit { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Waits for the log to hold the decision; a log that is stuck never holds up care, the answer says so instead.</summary>
+    private async ValueTask<Decision> AfterLoggedAsync(ValueTask logged, Decision decision)
+    {
+        try
+        {
+            await logged.AsTask().WaitAsync(LogWaitLimit, clock).ConfigureAwait(false);
+            return decision;
+        }
+        catch (TimeoutException)
+        {
+            return decision with { DegradedReasons = [.. decision.DegradedReasons, DecisionLogBehind] };
+        }
+    }
+
+    /// <summary>The degraded reason of an answer sent before its decision was written (it is still queued, not lost).</summary>
+    public const string DecisionLogBehind = "decision log behind: this decision is queued but was not yet written when answered";
 
     /// <summary>Records a settled request the rules did not need the history for; returns why recording failed, or null.</summary>
     private async ValueTask<string?> RecordAsync(AuditRequest request, RuleSet ruleSet, CancellationToken cancellationToken)

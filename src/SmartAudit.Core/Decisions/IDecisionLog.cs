@@ -10,6 +10,18 @@ public interface IDecisionLog
     /// <summary>Takes a decision for the record. Returns at once.</summary>
     void Append(Decision decision);
 
+    /// <summary>
+    /// Takes a decision for the record and completes once the log holds it as safely as it promises to hold an
+    /// answered decision: the JSON-lines log once the line is written to the file (a killed process cannot lose
+    /// it then). The request path awaits this before it answers, for a bounded time. The default takes the
+    /// decision like <see cref="Append(Decision)"/> and completes at once.
+    /// </summary>
+    ValueTask AppendAcknowledgedAsync(Decision decision)
+    {
+        Append(decision);
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Takes a doctor's feedback for the record. Returns at once.</summary>
     void Append(Feedback feedback);
 }

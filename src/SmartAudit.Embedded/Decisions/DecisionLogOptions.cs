@@ -18,6 +18,14 @@ public sealed class DecisionLogOptions
     [Required]
     public string Path { get; set; } = "var/decisions.jsonl";
 
+    /// <summary>
+    /// Whether an answer waits until its decision is written to the file (group commit: one write for every
+    /// decision that arrived meanwhile). Default true: a killed process then loses no answered decision; a power
+    /// loss can still lose what the fsync policy has not synced. False answers at once and writes within
+    /// <see cref="FlushInterval"/>, so a kill can lose the decisions of the last few milliseconds.
+    /// </summary>
+    public bool WriteBeforeAnswer { get; set; } = true;
+
     /// <summary>Records held in memory waiting for the writer. Default 65,536. Past it, writes go straight to the file.</summary>
     [Range(16, 10_000_000)]
     public int QueueCapacity { get; set; } = 65_536;

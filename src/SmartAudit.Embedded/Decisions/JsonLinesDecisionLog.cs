@@ -41,6 +41,7 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
     private readonly Utf8JsonWriter _json;
     private readonly DeadLetterFile _deadLetter;
     private readonly Lock _fileLock = new();
+    private readonly List<Acknowledged> _waiting = [];
     private readonly ILogger<JsonLinesDecisionLog> _logger;
     private readonly DecisionLogOptions _options;
     private readonly TimeSpan _linger;
@@ -55,7 +56,8 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
         ArgumentNullException.ThrowIfNull(options);
         _logger = logger;
         _options = options.Value;
-        _linger = _options.FlushInterval < BatchLinger ? _options.FlushInterval : BatchLinger;
+        // With answers waiting for their lines, batches gather by themselves while the previous one is written.
+        _linger = _options.WriteBeforeAnswer ? TimeSpan.Zero : _options.FlushInterval < BatchLinger ? _options.FlushInterval : BatchLinger;
         var meter = meters?.Create(MeterName) ?? (_ownMeter = new Meter(MeterName));
         _setAside = meter.CreateCounter<long>("smartaudit.decision_log.set_aside",
             description: "Records and torn lines moved to the dead-letter file instead of the log, by reason (unserializable, unwritable, torn-tail)");
@@ -81,6 +83,20 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
 
     public void Append(Decision decision) => Enqueue(decision);
 
+    /// <inheritdoc />
+    public ValueTask AppendAcknowledgedAsync(Decision decision)
+    {
+        if (!_options.WriteBeforeAnswer)
+        {
+            Enqueue(decision);
+            return ValueTask.CompletedTask;
+        }
+
+        var written = new Acknowledged(decision);
+        Enqueue(written);
+        return new ValueTask(written.Task);
+    }
+
     public void Append(Feedback feedback) => Enqueue(feedback);
 
     private void Enqueue(object record)
@@ -97,6 +113,8 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
             {
                 TryFlush(1);
             }
+
+            (record as Acknowledged)?.Done();
         }
     }
 
@@ -195,9 +213,29 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
         }
     }
 
-    /// <summary>One record as one line, or set aside. True when it went into the file's buffer. Never throws.</summary>
-    private bool Write(object record)
+    /// <summary>Answers waiting for lines that are now written (or set aside: on record either way). Under the file lock.</summary>
+    private void Release()
     {
+        foreach (var acknowledged in _waiting)
+        {
+            acknowledged.Done();
+        }
+
+        _waiting.Clear();
+    }
+
+    /// <summary>A decision whose answer waits until its line is written.</summary>
+    private sealed class Acknowledged(Decision decision) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+        public Decision Decision { get; } = decision;
+
+        public void Done() => TrySetResult();
+    }
+
+    /// <summary>One record as one line, or set aside. True when it went into the file's buffer. Never throws.</summary>
+    private bool Write(object queued)
+    {
+        var record = queued is Acknowledged acknowledged ? acknowledged.Decision : queued;
         _line.ResetWrittenCount();
         _json.Reset(_line);
         try
@@ -211,7 +249,7 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
                     JsonSerializer.Serialize(_json, FeedbackRecord.From(feedback), DecisionJsonContext.Default.FeedbackRecord);
                     break;
                 default:
-                    throw new ArgumentException($"not a log record: {record.GetType().Name}", nameof(record));
+                    throw new ArgumentException($"not a log record: {record.GetType().Name}", nameof(queued));
             }
 
             _json.Flush();

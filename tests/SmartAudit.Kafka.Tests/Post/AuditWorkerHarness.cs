@@ -126,6 +126,9 @@ public sealed class AuditWorkerHarness : IAsyncDisposable
             GroupId = Options.GroupId,
             BatchSize = Options.BatchSize,
             MaxBatchWait = Options.MaxBatchWait,
+            // Amounts up to long.MaxValue pass the edge here, so that the odd claims reach the sums behind it:
+            // those must hold even when the bounds are configured wide (the default refuses them at the edge).
+            Bounds = new Contracts.Mapping.RequestBounds { MaxAmountFen = long.MaxValue },
         };
         // A killed worker is noticed by its session timeout: short, so a test does not wait 45 s.
         options.Consumer["session.timeout.ms"] = "4000";
