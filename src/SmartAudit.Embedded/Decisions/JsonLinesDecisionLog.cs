@@ -198,11 +198,17 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
                     written++;
                 }
 
+                if (record is Acknowledged acknowledged)
+                {
+                    _waiting.Add(acknowledged);
+                }
+
                 if (written > 0 && Stopwatch.GetElapsedTime(flushed) >= _options.FlushInterval)
                 {
                     TryFlush(written);
                     written = 0;
                     flushed = Stopwatch.GetTimestamp();
+                    Release();
                 }
             }
 
@@ -210,6 +216,8 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
             {
                 TryFlush(written);
             }
+
+            Release();
         }
     }
 
