@@ -20,6 +20,18 @@ internal sealed class CaseRaisingDecisionLog(IDecisionLog inner, CasePolicy poli
         }
     }
 
+    /// <summary>Waits for the log underneath as it promises (written before the answer); the case is raised the same way.</summary>
+    public ValueTask AppendAcknowledgedAsync(Decision decision)
+    {
+        var logged = inner.AppendAcknowledgedAsync(decision);
+        if (policy.Raises(decision))
+        {
+            queue.Offer(decision);
+        }
+
+        return logged;
+    }
+
     public void Append(Feedback feedback) => inner.Append(feedback);
 }
 
