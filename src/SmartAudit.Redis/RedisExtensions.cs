@@ -59,6 +59,7 @@ public static class RedisExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<RedisPatientHistoryStore>();
         builder.Services.AddSingleton<IPatientHistoryStore>(sp => sp.GetRequiredService<RedisPatientHistoryStore>());
+        builder.Services.AddHostedService<HistoryBacklogReplayer>();
         return builder;
     }
 

@@ -65,6 +65,18 @@ public sealed class RedisOptions
     public TimeSpan HistoryTimeout { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
+    /// Encounters a server keeps in memory when Redis cannot take them (down, or over <see cref="HistoryTimeout"/>),
+    /// to write them back when it returns; meanwhile reads of the same patient see them. Default 100,000 (about
+    /// 50 MB at the largest encounters); past it an encounter is dropped and counted (smartaudit.history.backlog.dropped).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int HistoryBacklogLimit { get; set; } = 100_000;
+
+    /// <summary>How often the backlog of encounters is written back to Redis while it is not empty. Default 1 second.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan HistoryReplayInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How often a server checks the active version even without a notification: the safety net for a
     /// notification missed while disconnected. Default 5 seconds.
     /// </summary>

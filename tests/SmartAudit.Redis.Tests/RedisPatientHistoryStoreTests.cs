@@ -139,6 +139,45 @@ public sealed class RedisPatientHistoryStoreTests(RedisHistoryFixture fixture) :
     }
 
     [Fact]
+    public async Task RedisDown_EncounterAnsweredMeanwhile_IsSeenByLaterReadsAndWrittenBackWhenRedisReturns()
+    {
+        // Once, encounters answered while Redis was down were never written: later cross-hospital and frequency rules missed them.
+        await using var redis = await RedisServerProcess.StartAsync();
+        using var multiplexer = RedisConnection.Connect(new RedisOptions { Configuration = redis.Configuration, ConnectTimeout = TimeSpan.FromMilliseconds(500) }, "backlog");
+        RedisPatientHistoryStore NewStore() => new(multiplexer, new RedisKeys("smartaudit:"),
+            Options.Create(new RedisOptions { Configuration = redis.Configuration, HistoryTimeout = TimeSpan.FromMilliseconds(200) }),
+            Options.Create(new HistoryOptions()), TimeProvider.System, new TestMeterFactory());
+        var store = NewStore();
+        var patient = NewPatientId();
+        Assert.True(await RedisTestServers.EventuallyAsync(() => Task.FromResult(multiplexer.IsConnected), TimeSpan.FromSeconds(10)));
+
+        redis.Kill();
+        await Assert.ThrowsAsync<HistoryUnavailableException>(async () => await store.RecordAsync(Visit(patient, "E-down", Day), CancellationToken.None));
+        var exchange = await store.ReadAndRecordAsync(Visit(patient, "E-down-2", Day), CancellationToken.None);
+        Assert.NotNull(exchange.RecordFailure);
+        Assert.Equal(2, store.Backlog.Count);
+
+        await redis.StartAgainAsync();
+        Assert.True(await RedisTestServers.EventuallyAsync(async () =>
+        {
+            try
+            {
+                // before the write-back, a read of the patient already sees both
+                return (await store.GetAsync(patient, CancellationToken.None)).Encounters.Count == 2;
+            }
+            catch (HistoryUnavailableException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(10)));
+
+        Assert.Equal(2, await store.ReplayBacklogAsync(CancellationToken.None));
+        Assert.Equal(0, store.Backlog.Count);
+        var fresh = await NewStore().GetAsync(patient, CancellationToken.None); // another instance: only what Redis holds
+        Assert.Equal(["E-down", "E-down-2"], fresh.Encounters.Select(e => e.EncounterId).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RedisTooSlow_TimesOutWithinTheBudget()
     {
         var store = fixture.Store(new HistoryOptions(), TimeSpan.FromMilliseconds(20));

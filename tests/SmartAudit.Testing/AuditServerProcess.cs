@@ -50,8 +50,10 @@ public sealed class AuditServerProcess : IAsyncDisposable
     public static async Task<AuditServerProcess> StartAsync(IEnumerable<string>? settings = null)
     {
         var root = RepositoryRoot();
+        // SMARTAUDIT_SERVER_ROOT: another checkout's server build (e.g. an older commit, for before/after figures)
+        var serverRoot = Environment.GetEnvironmentVariable("SMARTAUDIT_SERVER_ROOT") is { Length: > 0 } other ? other : root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
-        var dll = Path.Combine(root, "src", "SmartAudit.Server", "bin", configuration, "net10.0", "SmartAudit.Server.dll");
+        var dll = Path.Combine(serverRoot, "src", "SmartAudit.Server", "bin", configuration, "net10.0", "SmartAudit.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"the server's {configuration} build is missing: {dll}");

@@ -61,6 +61,8 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
     private readonly TimeProvider _clock;
     private readonly string _timedOut;
     private readonly Counter<long> _unavailable;
+    private readonly Counter<long> _dropped;
+    private readonly TimeSpan _replayTimeout;
 
     public RedisPatientHistoryStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<RedisOptions> redisOptions,
         IOptions<HistoryOptions> historyOptions, TimeProvider clock, IMeterFactory meters)
@@ -77,60 +79,112 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
         _timedOut = $"history store did not answer within {_timeout.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture)} ms";
         _unavailable = meters.Create(RedisMetrics.MeterName).CreateCounter<long>("smartaudit.history.unavailable",
             description: "History reads and writes that could not be served (Redis down or too slow), by operation");
+        _dropped = meters.Create(RedisMetrics.MeterName).CreateCounter<long>("smartaudit.history.backlog.dropped",
+            description: "Encounters that could not be written to Redis and found the backlog full: later answers may miss them");
+        Backlog = new HistoryBacklog(redisOptions.Value.HistoryBacklogLimit);
+        _replayTimeout = redisOptions.Value.HistoryTimeout * 10;
     }
+
+    /// <summary>Encounters answered while Redis could not take them, waiting to be written back.</summary>
+    internal HistoryBacklog Backlog { get; }
 
     public async ValueTask<PatientHistory> GetAsync(string patientId, CancellationToken cancellationToken)
     {
-        var fields = await WithinBudgetAsync(_redis.GetDatabase().HashGetAllAsync(_keys.History(patientId)), "read", cancellationToken);
+        var fields = Backlog.Merge(patientId, await WithinBudgetAsync(_redis.GetDatabase().HashGetAllAsync(_keys.History(patientId)), "read", cancellationToken));
         return fields.Length == 0 ? PatientHistory.Empty : Decode(fields, _options);
     }
 
     public async ValueTask RecordAsync(HistoryEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        await WithinBudgetAsync(Record(RecordScript, entry), "write", cancellationToken);
+        var pending = Pending(entry);
+        try
+        {
+            await WithinBudgetAsync(Record(RecordScript, entry.PatientId, entry.Encounter.EncounterId, pending), "write", cancellationToken);
+            Backlog.Written(entry.PatientId, entry.Encounter.EncounterId);
+        }
+        catch (HistoryUnavailableException)
+        {
+            KeepForLater(entry, pending);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes back what the backlog holds, encounter by encounter, until Redis fails again (then the rest waits for
+    /// the next round). Returns how many were written. A write is idempotent (the encounter's field is replaced),
+    /// so one that timed out but landed after all is harmless to write again.
+    /// </summary>
+    public async Task<int> ReplayBacklogAsync(CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var (patient, encounter, pending) in Backlog.Waiting())
+        {
+            try
+            {
+                await Record(RecordScript, patient, encounter, pending).WaitAsync(_replayTimeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return written;
+            }
+
+            Backlog.Written(patient, encounter, pending);
+            written++;
+        }
+
+        return written;
     }
 
     /// <summary>One script: the history as it stood, then the encounter recorded; one budget for both.</summary>
     public async ValueTask<HistoryExchange> ReadAndRecordAsync(HistoryEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        var pending = Pending(entry);
         try
         {
-            var before = await WithinBudgetAsync(Record(ReadAndRecordScript, entry), "read-write", cancellationToken);
-            return new HistoryExchange(ToHistory((RedisResult[])before!), null, null);
+            var before = await WithinBudgetAsync(Record(ReadAndRecordScript, entry.PatientId, entry.Encounter.EncounterId, pending), "read-write", cancellationToken);
+            Backlog.Written(entry.PatientId, entry.Encounter.EncounterId);
+            return new HistoryExchange(ToHistory(entry.PatientId, (RedisResult[])before!), null, null);
         }
         catch (HistoryUnavailableException ex)
         {
+            KeepForLater(entry, pending);
             return HistoryExchange.Failed(ex.Message);
         }
     }
 
-    private Task<RedisResult> Record(string script, HistoryEntry entry)
+    private PendingEncounter Pending(HistoryEntry entry)
     {
         var encounter = entry.Encounter;
         var stored = JsonSerializer.SerializeToUtf8Bytes(StoredEntry.From(entry, _clock.GetUtcNow().UtcTicks), HistoryJsonContext.Default.StoredEntry);
-        var day = (encounter.EndDate ?? encounter.StartDate).DayNumber;
-        return _redis.GetDatabase().ScriptEvaluateAsync(script,
-            [_keys.History(entry.PatientId), _keys.HistoryOrder(entry.PatientId)],
-            [encounter.EncounterId, stored, entry.Lines.Count, day, _options.MaxEncounters, _options.MaxLines, _ttlSeconds]);
+        return new PendingEncounter(stored, entry.Lines.Count, (encounter.EndDate ?? encounter.StartDate).DayNumber);
     }
 
-    /// <summary>An HGETALL reply returned by a script (field, value, field, value…) as the history.</summary>
-    private PatientHistory ToHistory(RedisResult[] reply)
+    private void KeepForLater(HistoryEntry entry, PendingEncounter pending)
     {
-        if (reply.Length == 0)
+        if (!Backlog.TryAdd(entry.PatientId, entry.Encounter.EncounterId, pending))
         {
-            return PatientHistory.Empty;
+            _dropped.Add(1);
         }
+    }
 
+    private Task<RedisResult> Record(string script, string patientId, string encounterId, PendingEncounter pending) =>
+        _redis.GetDatabase().ScriptEvaluateAsync(script,
+            [_keys.History(patientId), _keys.HistoryOrder(patientId)],
+            [encounterId, pending.Stored, pending.LineCount, pending.Day, _options.MaxEncounters, _options.MaxLines, _ttlSeconds]);
+
+    /// <summary>An HGETALL reply returned by a script (field, value, field, value…) as the history.</summary>
+    private PatientHistory ToHistory(string patientId, RedisResult[] reply)
+    {
         var fields = new HashEntry[reply.Length / 2];
         for (var i = 0; i < fields.Length; i++)
         {
             fields[i] = new HashEntry((RedisValue)reply[2 * i], (RedisValue)reply[(2 * i) + 1]);
         }
 
-        return Decode(fields, _options);
+        fields = Backlog.Merge(patientId, fields);
+        return fields.Length == 0 ? PatientHistory.Empty : Decode(fields, _options);
     }
 
     /// <summary>Turns the patient hash into the history: entries newest write first, then the common trimming.</summary>
