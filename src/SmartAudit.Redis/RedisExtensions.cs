@@ -60,6 +60,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton<RedisPatientHistoryStore>();
         builder.Services.AddSingleton<IPatientHistoryStore>(sp => sp.GetRequiredService<RedisPatientHistoryStore>());
         builder.Services.AddHostedService<HistoryBacklogReplayer>();
+        builder.Services.AddHostedService<HistoryWarmUp>(); // before the first request: see HistoryWarmUp
         return builder;
     }
 

@@ -55,5 +55,13 @@ public sealed class AuditOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Worker threads the thread pool starts with. Default 0, meaning 8 per core: a burst of requests at start-up
+    /// (a HIS reconnecting every department at once) otherwise waits for the pool to grow one thread at a time,
+    /// about two a second, while each request's 20 ms history budget runs out and answers come back degraded.
+    /// </summary>
+    [Range(0, 4096)]
+    public int MinWorkerThreads { get; set; }
+
     public TimeSpan Offset => TimeSpan.Parse(UtcOffset.TrimStart('+'), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -50,6 +50,18 @@ public sealed class ServerHistoryTests(ITestOutputHelper output) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task FreshServer_FirstAnswers_AreNotDegradedByAColdHistoryConnection()
+    {
+        // Once, the first answers after start came back degraded: the connection, the scripts and the code path were cold.
+        // The production budget, 20 ms: a cold first round trip took longer.
+        await using var server = await StartServerAsync(_redis, _cache, "Redis:HistoryTimeout=00:00:00.020");
+
+        var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => server.Client.CheckAsync(Visit($"W{i}", $"EW{i}", 0)).ResponseAsync));
+
+        Assert.All(first, answer => Assert.False(answer.Degraded, string.Join("; ", answer.DegradedReasons)));
+    }
+
+    [Fact]
     public async Task RedisStoppedAndRestarted_DuringAStream_AnswersKeepComing_DegradedWhileDown()
     {
         // 100 ms: long enough that a busy machine does not degrade answers before the outage, short enough

@@ -44,6 +44,7 @@ internal static partial class RuleEngineExtensions
         builder.Services.AddSingleton<DegradedReasons>(); // what adapters report as degraded, passed to the Auditor per request
         builder.AddEmbeddedHistoryStore();
         builder.Services.AddHostedService<RuleSetStartup>();
+        builder.Services.AddHostedService<AuditWarmUp>(); // the audit path compiled before the first request
         return builder;
     }
 
