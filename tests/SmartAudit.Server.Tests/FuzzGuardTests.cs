@@ -34,121 +34,139 @@ public sealed class FuzzGuardTests(ITestOutputHelper output)
         var counts = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentQueue<string>();
         void Count(string family, string status) => counts.AddOrUpdate($"{family} {status}", 1, (_, n) => n + 1);
-
-        // 1. Valid messages with extreme values, unary: audited or refused field by field.
-        var extreme = Enumerable.Range(0, count).Select(i => fuzz.ExtremeRequest($"X{i}").ToByteArray()).ToList();
-        await ForEachAsync(extreme, async body =>
+        async Task<RawGrpcResult> Call(byte[] body, string? encoding = null)
         {
-            var result = await client.CallAsync(Check, RawGrpcClient.Frame(body));
-            Count("extreme values", result.StatusName);
-            Expect(result, failures, "extreme", 0, 3, 8);
-        });
-
-        // 2. Random damage to a valid message's bytes, frame whole, unary.
-        var damaged = Enumerable.Range(0, count).Select(i => fuzz.DamagedPayload(fuzz.ValidRequest($"D{i}"))).ToList();
-        await ForEachAsync(damaged, async body =>
-        {
-            var result = await client.CallAsync(Check, RawGrpcClient.Frame(body));
-            Count("damaged bytes", result.StatusName);
-            Expect(result, failures, "damaged", 0, 3, 8);
-        });
-
-        // 3. Broken frames, unary: a bad flag byte, a length that lies, a cut header, two messages, an empty body, gzip that is not.
-        var frames = Enumerable.Range(0, count / 4).Select(i => fuzz.DamagedFrame(fuzz.ValidRequest($"F{i}").ToByteArray())).Append([]).ToList();
-        await ForEachAsync(frames, async body =>
-        {
-            var result = await client.CallAsync(Check, body);
-            Count("broken frame", result.StatusName);
-            Expect(result, failures, "frame", 3, 8);
-        });
-        var notGzip = await client.CallAsync(Check, RawGrpcClient.Frame(fuzz.ValidRequest("G1").ToByteArray(), flag: 1), encoding: "gzip");
-        Count("gzip, not gzip", notGzip.StatusName);
-        Expect(notGzip, failures, "not gzip", 3);
-        var bomb = await client.CallAsync(Check, RawGrpcClient.Frame(Gzip(new byte[64 * 1024 * 1024]), flag: 1), encoding: "gzip");
-        Count("gzip bomb", bomb.StatusName);
-        Expect(bomb, failures, "gzip bomb", 8);
-
-        // 4. Streams mixing valid, extreme and damaged messages, frames whole: one answer each, in order, and the stream stays open.
-        var streams = Math.Max(4, count / 50);
-        for (var s = 0; s < streams; s++)
-        {
-            await using var stream = await client.OpenStreamAsync(CheckStream);
-            for (var m = 0; m < 50; m++)
+            try
             {
-                var id = $"S{s}-{m}";
-                var kind = fuzz.Next(10);
-                var body = kind < 4 ? fuzz.ValidRequest(id).ToByteArray() : kind < 7 ? fuzz.ExtremeRequest(id).ToByteArray() : fuzz.DamagedPayload(fuzz.ValidRequest(id));
-                await stream.WriteAsync(RawGrpcClient.Frame(body));
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-                byte[]? answer;
-                try
-                {
-                    answer = await stream.ReadAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    failures.Enqueue($"stream {s} message {m} (kind {kind}, {body.Length} bytes): no answer within 20 s");
-                    break;
-                }
-
-                if (answer is null)
-                {
-                    failures.Enqueue($"stream {s} ended after message {m}: {(await stream.StatusAsync(timeout.Token)).StatusName}");
-                    break;
-                }
-
-                var response = CheckResponse.Parser.ParseFrom(answer);
-                Count("stream message", response.Error is null ? "answered" : $"in-band {(global::Grpc.Core.StatusCode)response.Error.Code}");
-                if (kind < 4 && (response.RequestId != id || response.Error is not null))
-                {
-                    failures.Enqueue($"stream {s} message {m}: a valid request was answered {response}");
-                }
+                return await client.CallAsync(Check, body, encoding);
             }
-
-            if (!failures.IsEmpty)
+            catch (HttpRequestException ex)
             {
-                break;
+                return new RawGrpcResult(-1, $"no answer: {ex.Message}", []); // the server is gone, or dropped the connection
             }
-
-            stream.Complete();
-            using var end = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var status = await stream.StatusAsync(end.Token);
-            Count("stream end", status.StatusName);
-            Expect(status, failures, $"stream {s}", 0);
         }
 
-        // 5. Streams broken mid-way: what came before the break is answered, and the stream ends with the caller's fault, not UNKNOWN.
-        for (var s = 0; s < streams; s++)
+        try
         {
-            await using var stream = await client.OpenStreamAsync(CheckStream);
-            var before = fuzz.Next(5);
-            for (var m = 0; m < before; m++)
+            // 1. Valid messages with extreme values, unary: audited or refused field by field.
+            var extreme = Enumerable.Range(0, count).Select(i => fuzz.ExtremeRequest($"X{i}").ToByteArray()).ToList();
+            await ForEachAsync(extreme, async body =>
             {
-                await stream.WriteAsync(RawGrpcClient.Frame(fuzz.ValidRequest($"B{s}-{m}").ToByteArray()));
+                var result = await Call(RawGrpcClient.Frame(body));
+                Count("extreme values", result.StatusName);
+                Expect(result, failures, "extreme", 0, 3, 8);
+            });
+
+            // 2. Random damage to a valid message's bytes, frame whole, unary.
+            var damaged = Enumerable.Range(0, count).Select(i => fuzz.DamagedPayload(fuzz.ValidRequest($"D{i}"))).ToList();
+            await ForEachAsync(damaged, async body =>
+            {
+                var result = await Call(RawGrpcClient.Frame(body));
+                Count("damaged bytes", result.StatusName);
+                Expect(result, failures, "damaged", 0, 3, 8);
+            });
+
+            // 3. Broken frames, unary: a bad flag byte, a length that lies, a cut header, two messages, an empty body, gzip that is not.
+            var frames = Enumerable.Range(0, count / 4).Select(i => fuzz.DamagedFrame(fuzz.ValidRequest($"F{i}").ToByteArray())).Append([]).ToList();
+            await ForEachAsync(frames, async body =>
+            {
+                var result = await Call(body);
+                Count("broken frame", result.StatusName);
+                Expect(result, failures, "frame", 3, 8);
+            });
+            var notGzip = await Call(RawGrpcClient.Frame(fuzz.ValidRequest("G1").ToByteArray(), flag: 1), encoding: "gzip");
+            Count("gzip, not gzip", notGzip.StatusName);
+            Expect(notGzip, failures, "not gzip", 3);
+            var bomb = await Call(RawGrpcClient.Frame(Gzip(new byte[64 * 1024 * 1024]), flag: 1), encoding: "gzip");
+            Count("gzip bomb", bomb.StatusName);
+            Expect(bomb, failures, "gzip bomb", 8);
+
+            // 4. Streams mixing valid, extreme and damaged messages, frames whole: one answer each, in order, and the stream stays open.
+            var streams = Math.Max(4, count / 50);
+            for (var s = 0; s < streams; s++)
+            {
+                await using var stream = await client.OpenStreamAsync(CheckStream);
+                for (var m = 0; m < 50; m++)
+                {
+                    var id = $"S{s}-{m}";
+                    var kind = fuzz.Next(10);
+                    var body = kind < 4 ? fuzz.ValidRequest(id).ToByteArray() : kind < 7 ? fuzz.ExtremeRequest(id).ToByteArray() : fuzz.DamagedPayload(fuzz.ValidRequest(id));
+                    await stream.WriteAsync(RawGrpcClient.Frame(body));
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                    byte[]? answer;
+                    try
+                    {
+                        answer = await stream.ReadAsync(timeout.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        failures.Enqueue($"stream {s} message {m} (kind {kind}, {body.Length} bytes): no answer within 20 s");
+                        break;
+                    }
+
+                    if (answer is null)
+                    {
+                        failures.Enqueue($"stream {s} ended after message {m}: {(await stream.StatusAsync(timeout.Token)).StatusName}");
+                        break;
+                    }
+
+                    var response = CheckResponse.Parser.ParseFrom(answer);
+                    Count("stream message", response.Error is null ? "answered" : $"in-band {(global::Grpc.Core.StatusCode)response.Error.Code}");
+                    if (kind < 4 && (response.RequestId != id || response.Error is not null))
+                    {
+                        failures.Enqueue($"stream {s} message {m}: a valid request was answered {response}");
+                    }
+                }
+
+                if (!failures.IsEmpty)
+                {
+                    break;
+                }
+
+                stream.Complete();
+                using var end = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                var status = await stream.StatusAsync(end.Token);
+                Count("stream end", status.StatusName);
+                Expect(status, failures, $"stream {s}", 0);
             }
 
-            await stream.WriteAsync(fuzz.DamagedFrame(fuzz.ValidRequest($"B{s}-x").ToByteArray()));
-            stream.Complete();
-            using var end = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            var answers = 0;
-            while (await stream.ReadAsync(end.Token) is not null)
+            // 5. Streams broken mid-way: what came before the break is answered, and the stream ends with the caller's fault, not UNKNOWN.
+            for (var s = 0; s < streams; s++)
             {
-                answers++;
-            }
+                await using var stream = await client.OpenStreamAsync(CheckStream);
+                var before = fuzz.Next(5);
+                for (var m = 0; m < before; m++)
+                {
+                    await stream.WriteAsync(RawGrpcClient.Frame(fuzz.ValidRequest($"B{s}-{m}").ToByteArray()));
+                }
 
-            var status = await stream.StatusAsync(end.Token);
-            Count("broken stream", status.StatusName);
-            Expect(status, failures, $"broken stream {s}", 0, 3, 8);
-            if (answers < before)
-            {
-                failures.Enqueue($"broken stream {s}: {answers} answers for {before} whole requests before the break");
+                await stream.WriteAsync(fuzz.DamagedFrame(fuzz.ValidRequest($"B{s}-x").ToByteArray()));
+                stream.Complete();
+                using var end = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+                var answers = 0;
+                while (await stream.ReadAsync(end.Token) is not null)
+                {
+                    answers++;
+                }
+
+                var status = await stream.StatusAsync(end.Token);
+                Count("broken stream", status.StatusName);
+                Expect(status, failures, $"broken stream {s}", 0, 3, 8);
+                if (answers < before)
+                {
+                    failures.Enqueue($"broken stream {s}: {answers} answers for {before} whole requests before the break");
+                }
             }
+        }
+        finally
+        {
+            var table = string.Join('\n', counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"  {c.Key}: {c.Value}"));
+            output.WriteLine($"seed {seed}, {counts.Values.Sum()} inputs:\n{table}\nfailures: {failures.Count}, first: {failures.FirstOrDefault()}");
+            output.WriteLine($"error-level or stack-trace log lines: {server.ErrorsAndStackTraces().Count}, server exited: {server.HasExited}");
         }
 
         Assert.Empty(failures);
         var ping = await server.Client.PingAsync(new PingRequest { Sequence = 7 });
-        var table = string.Join('\n', counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"  {c.Key}: {c.Value}"));
-        output.WriteLine($"seed {seed}, {counts.Values.Sum()} inputs:\n{table}");
         Assert.Equal(7, ping.Sequence);
         Assert.False(server.HasExited);
         Assert.Empty(failures);
