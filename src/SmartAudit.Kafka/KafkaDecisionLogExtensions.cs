@@ -55,6 +55,6 @@ public static class KafkaDecisionLogExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<KafkaDecisionLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaDecisionLog>());
-        builder.Services.AddHealthChecks().AddCheck<KafkaDecisionLogHealthCheck>("decision-log");
+        builder.Services.AddHealthChecks().AddCheck<KafkaDecisionLogHealthCheck>("decision-log", failureStatus: null, tags: [Core.Audit.HealthTags.Audit]);
     }
 }

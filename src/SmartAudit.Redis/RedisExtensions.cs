@@ -39,7 +39,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton<RuleSetLoader>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<RuleSetLoader>().LoadAtStart(() => rulesFolder(sp)));
         builder.Services.AddHostedService<RuleSetWatcher>();
-        builder.Services.AddHealthChecks().AddCheck<RuleSetStoreHealthCheck>("rule-set-store");
+        builder.Services.AddHealthChecks().AddCheck<RuleSetStoreHealthCheck>("rule-set-store", failureStatus: null, tags: [Core.Audit.HealthTags.Audit]);
         return builder;
     }
 

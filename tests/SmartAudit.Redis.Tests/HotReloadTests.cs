@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
+using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SmartAudit.Contracts.V1;
@@ -156,15 +157,67 @@ public sealed class HotReloadTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NoRedisAndNoCache_StartUpFails_SayingHowToFallBack()
+    public async Task NoRedisAndNoCache_ServerStarts_NotServing_SayingHowToFallBack()
     {
         _redis.Kill();
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => StartServerAsync(_redis, _cache));
+        await using var server = await StartServerAsync(_redis, _cache);
 
-        Assert.Contains("Redis unreachable", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("Redis:FallbackToRulesFolder=true", failure.Message, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await server.Client.CheckAsync(WireOrders.FiveLineOrder()));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("Redis unreachable", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("Redis:FallbackToRulesFolder=true", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await GrpcHealthAsync(server, "smartaudit.v1.AuditService"));
     }
+
+    [Fact]
+    public async Task NothingPublished_ServerStartsUnavailable_ThenServesTheFirstVersionActivated()
+    {
+        // Redis answers, but no version was ever activated in this environment, and there is no cache.
+        await using var server = await StartServerAsync(_redis, _cache);
+        using var stream = server.Client.CheckStream();
+
+        // Unary: UNAVAILABLE saying why (the HIS lets the order through); a stream answers each order in-band and stays open.
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await server.Client.CheckAsync(WireOrders.FiveLineOrder("U1")));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("no active rule set in environment 'production'", error.Status.Detail, StringComparison.Ordinal);
+        await stream.RequestStream.WriteAsync(WireOrders.FiveLineOrder("S1"));
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal("S1", stream.ResponseStream.Current.RequestId);
+        Assert.Equal((int)StatusCode.Unavailable, stream.ResponseStream.Current.Error.Code);
+
+        // Health: NOT_SERVING for the server and for the audit; the status detail names the component and why.
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await GrpcHealthAsync(server, ""));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await GrpcHealthAsync(server, "smartaudit.v1.AuditService"));
+        var status = await new StatusService.StatusServiceClient(server.Channel).GetStatusAsync(new StatusRequest());
+        Assert.Equal(ComponentState.Unhealthy, status.State);
+        var store = Assert.Single(status.Components, c => c.Name == "rule-set-store");
+        Assert.Equal(ComponentState.Unhealthy, store.State);
+        Assert.Contains("smartaudit rules publish", store.Description, StringComparison.Ordinal);
+
+        // The first version activated is picked up without a restart, on the same stream too.
+        var v1 = await _store.PublishAsync(TestBundles.Version("1.0.0"));
+        Assert.True(await EventuallyAsync(async () =>
+        {
+            try
+            {
+                return (await server.Client.CheckAsync(WireOrders.FiveLineOrder())).RuleSetVersion == v1;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(5)));
+        await stream.RequestStream.WriteAsync(WireOrders.FiveLineOrder("S2"));
+        Assert.True(await stream.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(v1, stream.ResponseStream.Current.RuleSetVersion);
+        Assert.Null(stream.ResponseStream.Current.Error);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await GrpcHealthAsync(server, "smartaudit.v1.AuditService"));
+        await stream.RequestStream.CompleteAsync();
+    }
+
+    private static async Task<HealthCheckResponse.Types.ServingStatus> GrpcHealthAsync(AuditServerHost server, string service) =>
+        (await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest { Service = service })).Status;
 
     [Fact]
     public async Task NoRedisAndNoCache_FolderFallbackWhenAllowed_Degraded()

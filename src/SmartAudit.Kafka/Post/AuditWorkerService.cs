@@ -25,6 +25,9 @@ public sealed partial class AuditWorkerService(
 
     public IReadOnlyList<AuditWorker> Workers => _workers;
 
+    /// <summary>Why the workers have not started (no rule set at all yet), or null.</summary>
+    public string? WaitingForRules => auditor.Rules.UnavailableReason;
+
     /// <summary>Why the workers stopped other than by being asked to; null while running or after a clean stop.</summary>
     public Exception? Failure { get; private set; }
 
@@ -42,6 +45,17 @@ public sealed partial class AuditWorkerService(
     {
         var settings = options.Value;
         var logger = loggers.CreateLogger<AuditWorker>();
+        if (!auditor.Rules.IsAvailable)
+        {
+            // No rule set at all yet: claims wait on their topic (nothing consumed, nothing committed) until one is loaded.
+            LogWaitingForRules(logger, auditor.Rules.UnavailableReason ?? "");
+            await auditor.Rules.WhenAvailable.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+
         var degradation = services.GetService<DegradedReasons>();
         for (var i = 1; i <= settings.Instances; i++)
         {
@@ -91,6 +105,9 @@ public sealed partial class AuditWorkerService(
         }
     }
 
+    [LoggerMessage(EventId = 5112, Level = LogLevel.Warning, Message = "Audit worker waiting for a rule set before it consumes claims: {Reason}")]
+    private static partial void LogWaitingForRules(ILogger logger, string reason);
+
     [LoggerMessage(EventId = 5109, Level = LogLevel.Critical, Message = "Audit worker failed; the POST-stage audit has stopped")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 }
@@ -127,8 +144,11 @@ internal sealed class AuditWorkerHealthCheck(AuditWorkerService service) : Micro
     {
         var totals = AuditWorkerTotals.Of(service.Workers.Select(w => w.Stats));
         var data = new Dictionary<string, object> { ["claims"] = totals.Claims, ["cases"] = totals.Cases, ["rejected"] = totals.Rejected };
-        return Task.FromResult(service.Failure is { } failure
-            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"POST-stage audit stopped: {failure.Message}", data: data)
-            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"POST-stage audit: {totals}", data));
+        return Task.FromResult((service.Failure, service.WaitingForRules) switch
+        {
+            ({ } failure, _) => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"POST-stage audit stopped: {failure.Message}", data: data),
+            (null, { } waiting) => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Degraded($"POST-stage audit waiting for a rule set: {waiting}", data: data),
+            _ => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy($"POST-stage audit: {totals}", data),
+        });
     }
 }

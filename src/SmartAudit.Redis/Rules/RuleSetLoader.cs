@@ -44,8 +44,9 @@ internal sealed partial class RuleSetLoader
     /// <summary>
     /// The rule set to start with: the active version in Redis; else (Redis unreachable, or its active version
     /// refused) the last good bundles on disk, newest first; else the rule-set folder if
-    /// <see cref="RedisOptions.FallbackToRulesFolder"/> allows it; else start-up fails saying why. Every
-    /// fallback is reported as degraded. Synchronous: the host is not serving yet.
+    /// <see cref="RedisOptions.FallbackToRulesFolder"/> allows it; else none (<see cref="ActiveRuleSet.Unavailable"/>,
+    /// saying why, until the watcher loads the first version). Every fallback is reported as degraded.
+    /// Synchronous: the host is not serving yet.
     /// </summary>
     public ActiveRuleSet LoadAtStart(Func<RuleSet> rulesFolder)
     {
@@ -88,10 +89,13 @@ internal sealed partial class RuleSetLoader
             return new ActiveRuleSet(fromFolder, $"rule set {fromFolder.Version} from the rule-set folder: {reason}");
         }
 
-        throw new InvalidOperationException(
-            $"No rule set to start with: {reason}, and no usable cached bundle at {_cache.FilePath}. "
-            + $"Publish one ('smartaudit rules publish <bundle> --env {_options.Environment}'), or set "
-            + $"{RedisOptions.SectionName}:{nameof(RedisOptions.FallbackToRulesFolder)}=true to start from the rule-set folder.");
+        // Nothing to run: the server still starts (health NOT_SERVING, Check UNAVAILABLE, so the HIS lets orders
+        // through as its guide says) and the watcher loads the first version that is published and opens.
+        var unavailable = $"{reason}, and no usable cached bundle at {_cache.FilePath}. "
+            + $"Publish one ('smartaudit rules publish <bundle> --env {_options.Environment}' then 'rules activate'), or set "
+            + $"{RedisOptions.SectionName}:{nameof(RedisOptions.FallbackToRulesFolder)}=true to start from the rule-set folder";
+        LogNoRuleSet(_logger, unavailable);
+        return ActiveRuleSet.Unavailable(unavailable);
     }
 
     /// <summary>
@@ -154,13 +158,13 @@ internal sealed partial class RuleSetLoader
                 LogReachable(_logger);
             }
 
-            var (running, degradedReason) = active.Snapshot();
-            if (hash is null || hash == _status.RejectedHash || (hash == running.ContentHash && degradedReason is null))
+            var (running, degradedReason) = active.Peek();
+            if (hash is null || hash == _status.RejectedHash || (running is not null && hash == running.ContentHash && degradedReason is null))
             {
                 return;
             }
 
-            if (running.ContentHash == hash)
+            if (running is not null && running.ContentHash == hash)
             {
                 // Started on a fallback that is the active version after all: no need to compile it again.
                 active.Swap(running);
@@ -281,6 +285,9 @@ internal sealed partial class RuleSetLoader
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Started on rule set {Version} from the {Source}: {Reason}")]
     private static partial void LogFallback(ILogger logger, string version, string source, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "No rule set to start with: {Reason}. Check answers UNAVAILABLE and health is NOT_SERVING until a version is activated")]
+    private static partial void LogNoRuleSet(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis unreachable at start-up: {Error}")]
     private static partial void LogUnreachableAtStart(ILogger logger, string error);

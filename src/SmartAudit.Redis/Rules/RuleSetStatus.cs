@@ -93,45 +93,57 @@ public sealed class RuleSetStatus
 
     internal HealthCheckResult ToHealth(ActiveRuleSet active, string environment)
     {
-        var (ruleSet, degradedReason) = active.Snapshot();
+        var (ruleSet, degradedReason) = active.Peek();
         lock (_lock)
         {
             var data = new Dictionary<string, object>
             {
                 ["environment"] = environment,
-                ["ruleSetVersion"] = ruleSet.Version,
-                ["origin"] = _origin.ToString(),
                 ["storeReachable"] = _storeError is null,
             };
+            if (ruleSet is null)
+            {
+                // Nothing to audit with: NOT_SERVING, so load balancers and the HIS go elsewhere or let orders through.
+                data["unavailable"] = degradedReason!;
+                AddStoreProblems(data, []);
+                return HealthCheckResult.Unhealthy($"no rule set ({environment}): {degradedReason}", data: data);
+            }
+
+            data["ruleSetVersion"] = ruleSet.Version;
+            data["origin"] = _origin.ToString();
             var problems = new List<string>();
             if (degradedReason is not null)
             {
                 problems.Add(degradedReason);
             }
 
-            if (_storeError is not null)
-            {
-                data["storeError"] = _storeError;
-                data["unreachableSince"] = _unreachableSince!.Value;
-                problems.Add($"Redis unreachable since {_unreachableSince:O} ({_storeError}); serving the last good set");
-            }
-
-            if (_rejectedVersion is not null)
-            {
-                data["rejectedVersion"] = _rejectedVersion;
-                data["rejectedProblems"] = _rejectedProblems;
-                problems.Add($"active version {_rejectedVersion} refused ({_rejectedProblems.Count} problem(s): {(_rejectedProblems.Count > 0 ? _rejectedProblems[0] : "")})");
-            }
-
+            AddStoreProblems(data, problems);
             var running = $"rule set {ruleSet.Id} {ruleSet.Version} from {_origin} ({environment})";
             return problems.Count == 0
                 ? HealthCheckResult.Healthy(running, data)
                 : HealthCheckResult.Degraded(running + "; " + string.Join("; ", problems), data: data);
         }
     }
+
+    private void AddStoreProblems(Dictionary<string, object> data, List<string> problems)
+    {
+        if (_storeError is not null)
+        {
+            data["storeError"] = _storeError;
+            data["unreachableSince"] = _unreachableSince!.Value;
+            problems.Add($"Redis unreachable since {_unreachableSince:O} ({_storeError}); serving the last good set");
+        }
+
+        if (_rejectedVersion is not null)
+        {
+            data["rejectedVersion"] = _rejectedVersion;
+            data["rejectedProblems"] = _rejectedProblems;
+            problems.Add($"active version {_rejectedVersion} refused ({_rejectedProblems.Count} problem(s): {(_rejectedProblems.Count > 0 ? _rejectedProblems[0] : "")})");
+        }
+    }
 }
 
-/// <summary>grpc.health.v1 detail for the rule-set store: Degraded (still serving) while anything above is wrong.</summary>
+/// <summary>grpc.health.v1 detail for the rule-set store: Degraded (still serving) while anything above is wrong; Unhealthy (NOT_SERVING) with no rule set at all.</summary>
 internal sealed class RuleSetStoreHealthCheck(ActiveRuleSet active, RuleSetStatus status, Microsoft.Extensions.Options.IOptions<RedisOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>

@@ -35,7 +35,7 @@ internal static class FraudModelExtensions
             : NoFraudScorer.Instance);
         builder.Services.AddSingleton<FraudModelLoader>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FraudModelLoader>());
-        builder.Services.AddHealthChecks().AddCheck<FraudModelHealthCheck>("fraud-model");
+        builder.Services.AddHealthChecks().AddCheck<FraudModelHealthCheck>("fraud-model", failureStatus: null, tags: [Core.Audit.HealthTags.Audit]);
         return builder;
     }
 }

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Options;
 using SmartAudit.Server.Grpc.Wire;
-using SmartAudit.Server.Rules;
+using SmartAudit.Server.Monitoring;
 
 namespace SmartAudit.Server.Grpc;
 
 internal static class AuditGrpcExtensions
 {
-    /// <summary>The gRPC endpoint: the audit and report services, the standard health service and server reflection.</summary>
+    /// <summary>The gRPC endpoint: the audit and report services, health (grpc.health.v1 and the status detail) and server reflection.</summary>
     public static IHostApplicationBuilder AddAuditGrpc(this IHostApplicationBuilder builder)
     {
         builder.Services.AddGrpc();
@@ -21,7 +21,7 @@ internal static class AuditGrpcExtensions
         builder.Services.AddSingleton<OpenStreams>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>()); // waits for streams before the web server stops
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<RuleSetHealthCheck>("rules");
+        builder.AddServerHealth();
         return builder;
     }
 
@@ -30,7 +30,7 @@ internal static class AuditGrpcExtensions
         app.UseGrpcFrameGuard(); // a broken message frame is INVALID_ARGUMENT, not UNKNOWN
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<Reports.ComplianceGrpcService>();
-        app.MapGrpcHealthChecksService();
+        app.MapServerHealth();
         app.MapGrpcReflectionService();
         return app;
     }

@@ -121,6 +121,13 @@ internal sealed partial class AuditGrpcService(
             return new(new V1.CheckResponse { RequestId = request.RequestId, Error = RpcErrors.InvalidArgument(violations) });
         }
 
+        if (auditor.Rules.UnavailableReason is { } noRules)
+        {
+            // No rule set at all: each order is answered UNAVAILABLE in-band (the HIS lets it through), and the
+            // stream stays open for the orders after the first version is loaded.
+            return new(new V1.CheckResponse { RequestId = request.RequestId, Error = RpcErrors.NoRuleSet(noRules) });
+        }
+
         var answer = patients.After(domain.Patient.Id) is { } previous
             ? AuditAfterAsync(previous, domain, started, cancellationToken)
             : AuditAsync(domain, started, cancellationToken);
@@ -164,8 +171,17 @@ internal sealed partial class AuditGrpcService(
         }
     }
 
-    private async ValueTask<V1.CheckResponse> AuditAsync(AuditRequest request, long started, CancellationToken cancellationToken) =>
-        CheckResponseMapper.ToResponse(await auditor.AuditAsync(request, degradation.Current(), started, cancellationToken));
+    private async ValueTask<V1.CheckResponse> AuditAsync(AuditRequest request, long started, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return CheckResponseMapper.ToResponse(await auditor.AuditAsync(request, degradation.Current(), started, cancellationToken));
+        }
+        catch (Core.Rules.RuleSetUnavailableException ex)
+        {
+            throw RpcErrors.NoRuleSet(ex.Reason).ToRpcException();
+        }
+    }
 
     /// <summary>Audits a request after the same patient's previous one on this stream has finished, whatever its outcome.</summary>
     private async ValueTask<V1.CheckResponse> AuditAfterAsync(Task previous, AuditRequest request, long started, CancellationToken cancellationToken)

@@ -40,6 +40,16 @@ internal static class RpcErrors
         Details = { Any.Pack(new PreconditionFailure { Violations = { new PreconditionFailure.Types.Violation { Type = "CONFIGURATION", Subject = subject, Description = description } } }) },
     }.ToRpcException();
 
+    /// <summary>
+    /// The server has no rule set at all (none published, none cached): UNAVAILABLE, so the HIS lets the order
+    /// through as its integration guide says, with the reason and what an operator does about it.
+    /// </summary>
+    public static Google.Rpc.Status NoRuleSet(string reason) => new()
+    {
+        Code = (int)Code.Unavailable,
+        Message = $"no rule set loaded, so no audit: {reason}",
+    };
+
     /// <summary>A dependency did not answer; the caller may retry later.</summary>
     public static RpcException Unavailable(string message) => new Google.Rpc.Status { Code = (int)Code.Unavailable, Message = message }.ToRpcException();
 }

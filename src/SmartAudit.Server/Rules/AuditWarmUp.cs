@@ -29,6 +29,11 @@ internal sealed partial class AuditWarmUp(ActiveRuleSet rules, TimeProvider cloc
             ThreadPool.SetMinThreads(wanted, io);
         }
 
+        if (!rules.IsAvailable)
+        {
+            return; // nothing to warm with: the first requests after the first version pay for it
+        }
+
         try
         {
             var auditor = new Auditor(rules, new NoLog(), new InMemoryPatientHistoryStore(new HistoryOptions()), clock, fraud);

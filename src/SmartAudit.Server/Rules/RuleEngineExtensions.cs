@@ -95,13 +95,15 @@ internal static partial class RuleEngineExtensions
     }
 }
 
-/// <summary>grpc.health.v1 detail: healthy while a rule set is loaded, with its version.</summary>
+/// <summary>Health of the audit's rule set: healthy while one is loaded, with its version; unhealthy (NOT_SERVING) with none.</summary>
 internal sealed class RuleSetHealthCheck(ActiveRuleSet rules) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var current = rules.Current;
-        return Task.FromResult(HealthCheckResult.Healthy($"rule set {current.Id} {current.Version}",
-            new Dictionary<string, object> { ["ruleSetVersion"] = current.Version, ["rules"] = current.Rules.Count }));
+        var (current, reason) = rules.Peek();
+        return Task.FromResult(current is null
+            ? HealthCheckResult.Unhealthy($"no rule set: {reason}")
+            : HealthCheckResult.Healthy($"rule set {current.Id} {current.Version}",
+                new Dictionary<string, object> { ["ruleSetVersion"] = current.Version, ["rules"] = current.Rules.Count }));
     }
 }
