@@ -61,6 +61,7 @@ public static class RedisExtensions
         builder.Services.AddSingleton<IPatientHistoryStore>(sp => sp.GetRequiredService<RedisPatientHistoryStore>());
         builder.Services.AddHostedService<HistoryBacklogReplayer>();
         builder.Services.AddHostedService<HistoryWarmUp>(); // before the first request: see HistoryWarmUp
+        builder.Services.AddHealthChecks().AddCheck<HistoryHealthCheck>("history", failureStatus: null, tags: [Core.Audit.HealthTags.Audit]);
         return builder;
     }
 

@@ -118,6 +118,33 @@ public sealed class ServerHistoryTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.All(during, r => Assert.True(r.EvaluationMicros < 350_000, $"{r.RequestId} took {r.EvaluationMicros} µs"));
     }
 
+    [Fact]
+    public async Task RedisDown_HistoryIsDegradedInTheStatus_StillServing_AndHealthyOnceTheBacklogIsWritten()
+    {
+        await using var server = await StartServerAsync(_redis, _cache, "Redis:HistoryTimeout=00:00:00.100", "Redis:HistoryReplayInterval=00:00:00.200");
+        var status = new StatusService.StatusServiceClient(server.Channel);
+        var health = new Grpc.Health.V1.Health.HealthClient(server.Channel);
+        Assert.Equal(ComponentState.Healthy, History(await status.GetStatusAsync(new StatusRequest())).State);
+
+        _redis.Kill();
+        var answer = await server.Client.CheckAsync(Visit("R1", "E-DOWN", 0));
+        Assert.True(answer.Degraded);
+
+        var down = History(await status.GetStatusAsync(new StatusRequest()));
+        Assert.Equal(ComponentState.Degraded, down.State);
+        Assert.Equal("1", down.Data["backlog"]);
+        Assert.Contains("waiting to be written back", down.Description, StringComparison.Ordinal);
+        // Degraded is not a reason to take the server out of rotation: the audit still answers.
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving,
+            (await health.CheckAsync(new Grpc.Health.V1.HealthCheckRequest { Service = "smartaudit.v1.AuditService" })).Status);
+
+        await _redis.StartAgainAsync();
+        Assert.True(await EventuallyAsync(async () => History(await status.GetStatusAsync(new StatusRequest())).State == ComponentState.Healthy,
+            TimeSpan.FromSeconds(10)), "history still degraded after Redis came back");
+    }
+
+    private static ComponentStatus History(StatusReport report) => Assert.Single(report.Components, c => c.Name == "history");
+
     private static CheckResponse? LastOf(List<CheckResponse> responses)
     {
         lock (responses)

@@ -64,6 +64,7 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
     private readonly Counter<long> _unavailable;
     private readonly Counter<long> _dropped;
     private readonly TimeSpan _replayTimeout;
+    private long _droppedTotal;
 
     public RedisPatientHistoryStore(IConnectionMultiplexer redis, RedisKeys keys, IOptions<RedisOptions> redisOptions,
         IOptions<HistoryOptions> historyOptions, TimeProvider clock, IMeterFactory meters)
@@ -88,6 +89,12 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
 
     /// <summary>Encounters answered while Redis could not take them, waiting to be written back.</summary>
     internal HistoryBacklog Backlog { get; }
+
+    /// <summary>Encounters that found the backlog full since start: later answers for those patients may miss them.</summary>
+    public long DroppedEncounters => Interlocked.Read(ref _droppedTotal);
+
+    /// <summary>Whether the multiplexer is connected to Redis now.</summary>
+    public bool Connected => _redis.IsConnected;
 
     public async ValueTask<PatientHistory> GetAsync(string patientId, CancellationToken cancellationToken)
     {
@@ -193,6 +200,7 @@ public sealed class RedisPatientHistoryStore : IPatientHistoryStore
         if (!Backlog.TryAdd(entry.PatientId, entry.Encounter.EncounterId, pending))
         {
             _dropped.Add(1);
+            Interlocked.Increment(ref _droppedTotal);
         }
     }
 
