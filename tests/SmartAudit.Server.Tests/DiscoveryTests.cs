@@ -47,6 +47,9 @@ public class DiscoveryTests(ServerFixture fixture)
         Assert.True(rules.Audit);
         Assert.Equal(ShippedRules.RuleSet.Version, rules.Data["ruleSetVersion"]);
         Assert.Contains(report.Components, c => c.Name == "fraud-model" && c.Audit);
+        var log = Assert.Single(report.Components, c => c.Name == "decision-log");
+        Assert.Equal(fixture.Host.DecisionLogPath, log.Data["path"]);
+        Assert.Equal("0", log.Data["lostRecords"]);
         Assert.Equal(report.Components.Select(c => c.Name).Order(StringComparer.Ordinal), report.Components.Select(c => c.Name));
     }
 

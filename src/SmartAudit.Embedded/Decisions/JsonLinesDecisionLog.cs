@@ -50,6 +50,9 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
     private readonly Counter<long> _lost;
     private bool _unsynced;
     private bool _disposed;
+    private long _setAsideTotal;
+    private long _lostTotal;
+    private volatile string? _flushFailure;
 
     public JsonLinesDecisionLog(IOptions<DecisionLogOptions> options, ILogger<JsonLinesDecisionLog> logger, IMeterFactory? meters = null)
     {
@@ -77,6 +80,21 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
     }
 
     public string FilePath { get; }
+
+    /// <summary>Records waiting in memory for the writer.</summary>
+    public int QueuedRecords => _queue.Reader.Count;
+
+    /// <summary>The in-memory queue's capacity (<see cref="DecisionLogOptions.QueueCapacity"/>).</summary>
+    public int QueueCapacity => _options.QueueCapacity;
+
+    /// <summary>Records moved to the dead-letter file since start (torn lines included).</summary>
+    public long SetAsideRecords => Interlocked.Read(ref _setAsideTotal);
+
+    /// <summary>Records neither in the log nor in the dead-letter file since start.</summary>
+    public long LostRecords => Interlocked.Read(ref _lostTotal);
+
+    /// <summary>Why the last flush to the file failed (disk full, say), or null once one succeeds.</summary>
+    public string? FlushFailure => _flushFailure;
 
     /// <summary>Where records the log could not keep, and torn lines, are set aside: <c>&lt;name&gt;.deadletter.jsonl</c> beside the log.</summary>
     public string DeadLetterPath => _deadLetter.Path;
@@ -290,9 +308,11 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
         {
             _file.Flush(flushToDisk: _options.FsyncPolicy == DecisionLogFsyncPolicy.EveryBatch);
             _unsynced = _options.FsyncPolicy == DecisionLogFsyncPolicy.Interval;
+            _flushFailure = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
+            _flushFailure = $"{e.GetType().Name}: {e.Message}";
             // The lines stay in the stream's buffer and go with the next flush if the disk takes them again.
             LogFlushFailed(_logger, e, records);
         }
@@ -352,6 +372,7 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
         {
             _deadLetter.WriteRecord(reason, kind, requestId, error, SetAsideJsonContext.TryToUtf8(record));
             _setAside.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            Interlocked.Increment(ref _setAsideTotal);
             LogSetAside(_logger, kind, requestId, reason, error.GetType().Name, error.Message, _deadLetter.Path);
         }
 #pragma warning disable CA1031 // the dead-letter file failing too is the end of the line for this record, not for the log
@@ -359,6 +380,7 @@ public sealed partial class JsonLinesDecisionLog : BackgroundService, IDecisionL
 #pragma warning restore CA1031
         {
             _lost.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            Interlocked.Increment(ref _lostTotal);
             LogLost(_logger, kind, requestId, reason, error.GetType().Name, e.GetType().Name, e.Message);
         }
     }
