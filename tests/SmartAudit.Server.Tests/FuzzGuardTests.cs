@@ -157,12 +157,36 @@ public sealed class FuzzGuardTests(ITestOutputHelper output)
                     failures.Enqueue($"broken stream {s}: {answers} answers for {before} whole requests before the break");
                 }
             }
+
+            // 6. Every other method the server offers, with damaged messages and broken frames: refused, never UNKNOWN.
+            var others = new (string Path, byte[] Valid, int[] Allowed)[]
+            {
+                ("/smartaudit.v1.AuditService/RecordFeedback", new FeedbackRequest { RequestId = "R1", RuleId = "GZ-SEX-001", Kind = FeedbackKind.Changed, DoctorId = "D1" }.ToByteArray(), [0, 3]),
+                ("/smartaudit.v1.AuditService/Ping", new PingRequest { Sequence = 1 }.ToByteArray(), [0, 3]),
+                ("/smartaudit.v1.ReportService/Compliance", new ComplianceRequest { From = new Google.Type.Date { Year = 2026, Month = 3, Day = 1 }, To = new Google.Type.Date { Year = 2026, Month = 3, Day = 31 } }.ToByteArray(), [3, 9]),
+                ("/smartaudit.v1.StatusService/GetStatus", new StatusRequest().ToByteArray(), [0, 3]),
+                ("/grpc.health.v1.Health/Check", new global::Grpc.Health.V1.HealthCheckRequest { Service = "smartaudit.v1.AuditService" }.ToByteArray(), [0, 3, 5]),
+            };
+            foreach (var (path, valid, allowed) in others)
+            {
+                var method = path[(path.LastIndexOf('/') + 1)..];
+                var bodies = Enumerable.Range(0, Math.Max(20, count / 25))
+                    .Select(i => i % 4 == 3 ? fuzz.DamagedFrame(valid) : RawGrpcClient.Frame(fuzz.DamagedPayload(valid.ToArray()))).ToList();
+                await ForEachAsync(bodies, async body =>
+                {
+                    var result = await client.CallAsync(path, body);
+                    Count(method, result.StatusName);
+                    Expect(result, failures, method, [.. allowed, 3, 8]);
+                });
+            }
         }
         finally
         {
             var table = string.Join('\n', counts.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"  {c.Key}: {c.Value}"));
             output.WriteLine($"seed {seed}, {counts.Values.Sum()} inputs:\n{table}\nfailures: {failures.Count}, first: {failures.FirstOrDefault()}");
-            output.WriteLine($"error-level or stack-trace log lines: {server.ErrorsAndStackTraces().Count}, server exited: {server.HasExited}");
+            var errors = server.ErrorsAndStackTraces();
+            output.WriteLine($"error-level or stack-trace log lines: {errors.Count}, server exited: {server.HasExited}");
+            output.WriteLine(string.Join('\n', errors.Take(12)));
         }
 
         Assert.Empty(failures);

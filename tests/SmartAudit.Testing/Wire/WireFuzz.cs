@@ -81,9 +81,18 @@ public sealed class WireFuzz(int seed)
     }
 
     /// <summary>The bytes of a valid request with random damage: bit flips, a cut, inserted or overwritten bytes, invalid UTF-8.</summary>
-    public byte[] DamagedPayload(CheckRequest request)
+    public byte[] DamagedPayload(CheckRequest request) => DamagedPayload(request.ToByteArray());
+
+    /// <summary>Any message's bytes with random damage, as <see cref="DamagedPayload(CheckRequest)"/>; an empty message gets random bytes.</summary>
+    public byte[] DamagedPayload(byte[] bytes)
     {
-        var bytes = request.ToByteArray();
+        if (bytes.Length == 0)
+        {
+            bytes = new byte[_random.Next(1, 32)];
+            _random.NextBytes(bytes);
+            return bytes;
+        }
+
         switch (_random.Next(5))
         {
             case 0:

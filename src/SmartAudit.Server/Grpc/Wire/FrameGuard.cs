@@ -12,22 +12,102 @@ namespace SmartAudit.Server.Grpc.Wire;
 /// InvalidDataException for a frame whose flag byte is neither 0 (plain) nor 1 (compressed), which it answers
 /// UNKNOWN with an error-level stack trace, and INTERNAL for a call that ends inside a frame or carries a second
 /// message on a unary method; here each is INVALID_ARGUMENT saying which message was bad. (A message over the
-/// size limit stays RESOURCE_EXHAUSTED, from gRPC.)
+/// size limit stays RESOURCE_EXHAUSTED, from gRPC.) The one-message methods of library-bound services
+/// (grpc.health.v1) are also parsed here first, so a message of theirs that does not parse is INVALID_ARGUMENT too.
 /// </summary>
 internal static class FrameGuard
 {
+    /// <summary>The largest request a library-bound method (<see cref="LibraryMessages"/>) is read whole for.</summary>
+    private const int LibraryMessageLimit = 64 * 1024;
+
+    /// <summary>
+    /// One-message methods bound by libraries with generated marshallers (grpc.health.v1), whose request gRPC would
+    /// answer UNKNOWN if it did not parse: read whole and parsed here first. Ours are bound with
+    /// <see cref="WireMessages"/> instead.
+    /// </summary>
+    private static readonly Dictionary<string, Google.Protobuf.MessageParser> LibraryMessages = new(StringComparer.Ordinal)
+    {
+        ["/grpc.health.v1.Health/Check"] = global::Grpc.Health.V1.HealthCheckRequest.Parser,
+        ["/grpc.health.v1.Health/Watch"] = global::Grpc.Health.V1.HealthCheckRequest.Parser,
+    };
+
     /// <summary>Wraps the request body of every gRPC call (content type <c>application/grpc…</c>) in a <see cref="FramedBodyReader"/>.</summary>
-    public static IApplicationBuilder UseGrpcFrameGuard(this IApplicationBuilder app) => app.Use(static (context, next) =>
+    public static IApplicationBuilder UseGrpcFrameGuard(this IApplicationBuilder app) => app.Use(static async (context, next) =>
     {
         if (context.Request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
             && context.Features.Get<IRequestBodyPipeFeature>() is { } body)
         {
             var single = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type is MethodType.Unary or MethodType.ServerStreaming;
-            context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new FramedBodyReader(body.Reader, single)));
+            var reader = body.Reader;
+            if (LibraryMessages.TryGetValue(context.Request.Path.Value ?? "", out var parser))
+            {
+                var (whole, refused) = await ReadWholeAsync(reader, parser, context.RequestAborted);
+                if (refused is { } status)
+                {
+                    Refuse(context.Response, status);
+                    return;
+                }
+
+                reader = PipeReader.Create(new ReadOnlySequence<byte>(whole)); // a broken frame is then found below, as for any call
+            }
+
+            context.Features.Set<IRequestBodyPipeFeature>(new GuardedBody(new FramedBodyReader(reader, single)));
         }
 
-        return next(context);
+        await next(context);
     });
+
+    /// <summary>
+    /// The whole body of a one-message call and, if it is one plain frame whose message does not parse, the status
+    /// to refuse it with. Anything else about the frame is left to <see cref="FramedBodyReader"/>; compressed
+    /// messages to gRPC.
+    /// </summary>
+    private static async Task<(byte[] Whole, Status? Refused)> ReadWholeAsync(PipeReader reader, Google.Protobuf.MessageParser parser, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken);
+            if (read.Buffer.Length > LibraryMessageLimit)
+            {
+                reader.AdvanceTo(read.Buffer.End);
+                return ([], new Status(StatusCode.ResourceExhausted, $"the message is over {LibraryMessageLimit} bytes"));
+            }
+
+            if (!read.IsCompleted)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                continue;
+            }
+
+            var whole = read.Buffer.ToArray();
+            reader.AdvanceTo(read.Buffer.End);
+            // The first message, if its frame is plain and whole: what gRPC would hand the generated parser (anything
+            // after it is a second message, refused by FramedBodyReader once the first is read).
+            if (whole.Length >= 5 && whole[0] == 0 && BinaryPrimitives.ReadUInt32BigEndian(whole.AsSpan(1)) is var length && length <= whole.Length - 5)
+            {
+                try
+                {
+                    parser.ParseFrom(whole.AsSpan(5, (int)length).ToArray());
+                }
+                catch (Google.Protobuf.InvalidProtocolBufferException ex)
+                {
+                    return (whole, new Status(StatusCode.InvalidArgument,
+                        $"invalid request: (message) the {length}-byte message is not a valid {parser.ParseFrom([]).Descriptor.FullName}: {ex.Message}"));
+                }
+            }
+
+            return (whole, null);
+        }
+    }
+
+    /// <summary>A trailers-only gRPC answer: the status in the response headers, no message.</summary>
+    private static void Refuse(HttpResponse response, Status status)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/grpc";
+        response.Headers["grpc-status"] = ((int)status.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        response.Headers["grpc-message"] = Uri.EscapeDataString(status.Detail);
+    }
 
     private sealed class GuardedBody(PipeReader reader) : IRequestBodyPipeFeature
     {
