@@ -4,7 +4,7 @@ using SmartAudit.Server.Fraud;
 using SmartAudit.Server.Grpc;
 using SmartAudit.Server.Post;
 using SmartAudit.Server.Rules;
-using SmartAudit.Server.Workbench;
+using SmartAudit.Workbench;
 
 namespace SmartAudit.Server;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using SmartAudit.Cli.Workbench;
-using SmartAudit.Server.Workbench;
-using SmartAudit.Server.Workbench.Accounts;
+using SmartAudit.Workbench;
+using SmartAudit.Workbench.Accounts;
 
 namespace SmartAudit.Cli.Tests;
 

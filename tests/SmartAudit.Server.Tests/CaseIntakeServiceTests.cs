@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Cases;
 using SmartAudit.Core.Decisions;
-using SmartAudit.Server.Workbench.Cases;
+using SmartAudit.Workbench.Cases;
 using SmartAudit.Testing;
 
 namespace SmartAudit.Server.Tests;

@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using SmartAudit.Core.Cases;
-using SmartAudit.Server.Workbench;
-using SmartAudit.Server.Workbench.Accounts;
+using SmartAudit.Workbench;
+using SmartAudit.Workbench.Accounts;
 
 namespace SmartAudit.Testing;
 

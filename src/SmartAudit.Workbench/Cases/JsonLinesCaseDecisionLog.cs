@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Cases;
+namespace SmartAudit.Workbench.Cases;
 
 /// <summary>
 /// The embedded record of case decisions: one JSON line per decision, appended and flushed before the reviewer

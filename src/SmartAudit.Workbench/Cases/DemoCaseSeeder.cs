@@ -6,14 +6,14 @@ using SmartAudit.Core.Fraud;
 using SmartAudit.Core.History;
 using SmartAudit.Fraud.Simulation;
 
-namespace SmartAudit.Server.Workbench.Cases;
+namespace SmartAudit.Workbench.Cases;
 
 /// <summary>
 /// Gives a new embedded workbench something to review: simulated settled claims (the fraud model's simulator,
 /// with its fraud patterns) audited at POST by the real auditor once the server has started. The flagged ones
 /// reach the queue the way any decision does, through the case intake.
 /// </summary>
-internal sealed partial class DemoCaseSeeder(IOptions<WorkbenchOptions> options, IOptions<AuditOptions> audit, Auditor auditor, IDecisionLog log,
+internal sealed partial class DemoCaseSeeder(IOptions<WorkbenchOptions> options, FundCalendar calendar, Auditor auditor, IDecisionLog log,
     IPatientHistoryStore history, IHostApplicationLifetime lifetime, ILogger<DemoCaseSeeder> logger, IFraudScorer? fraud = null) : BackgroundService
 {
     private static readonly IReadOnlyList<string> NotDegraded = [];
@@ -34,7 +34,7 @@ internal sealed partial class DemoCaseSeeder(IOptions<WorkbenchOptions> options,
 
         var clock = Stopwatch.StartNew();
         const int days = 90;
-        var offset = audit.Value.Offset;
+        var offset = calendar.Offset;
         var today = DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(offset).DateTime);
         var simulation = new SimulationOptions { Seed = 20261123, Patients = Math.Max(200, count * 2 / 3), Days = days, StartDate = today.AddDays(-days) };
         var claims = new ClaimsSimulator(auditor.Rules.Current.Knowledge, simulation).Run();

@@ -1,4 +1,4 @@
-namespace SmartAudit.Server.Workbench;
+namespace SmartAudit.Workbench;
 
 /// <summary><c>?lang=zh</c> or <c>?lang=en</c> on any workbench page switches the labels and remembers the choice in a cookie.</summary>
 internal sealed class LanguageMiddleware(RequestDelegate next)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>The queue's filters as they come in the query string (<c>?hospital=H001&amp;status=Confirmed&amp;page=2</c>), shared by the queue and its CSV export.</summary>
 public sealed class QueueFilter

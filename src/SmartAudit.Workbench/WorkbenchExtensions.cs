@@ -11,16 +11,16 @@ using SmartAudit.Core.Decisions;
 using SmartAudit.Kafka;
 using SmartAudit.Kafka.Cases;
 using SmartAudit.Redis;
-using SmartAudit.Server.Workbench.Accounts;
-using SmartAudit.Server.Workbench.Cases;
+using SmartAudit.Workbench.Accounts;
+using SmartAudit.Workbench.Cases;
 
-namespace SmartAudit.Server.Workbench;
+namespace SmartAudit.Workbench;
 
 /// <summary>
 /// The fraud team's workbench in this host: cookie sign-in with roles, server-rendered Razor Pages on their own
 /// HTTP/1.1 address beside the gRPC one, the case store and the case intake.
 /// </summary>
-internal static class WorkbenchExtensions
+public static class WorkbenchExtensions
 {
     /// <summary>Turns <c>--workbench</c> into configuration: workbench on, demo accounts, demo cases.</summary>
     public static string[] TranslateArguments(string[] args) =>
@@ -44,6 +44,7 @@ internal static class WorkbenchExtensions
         }
 
         builder.Services.AddSingleton(new WorkbenchMarker());
+        builder.Services.AddSingleton(FundCalendar.From(builder.Configuration));
         AddCaseStoreAndRecord(builder);
         builder.Services.TryAddSingleton<ICaseStore, InMemoryCaseStore>();
         builder.Services.TryAddSingleton<ICaseDecisionLog, JsonLinesCaseDecisionLog>();
@@ -83,7 +84,7 @@ internal static class WorkbenchExtensions
         builder.Services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All)); // Chinese as text, not &#x entities
         builder.Services.AddRazorPages(pages =>
         {
-            pages.RootDirectory = "/Workbench/Pages";
+            pages.RootDirectory = "/Pages";
             pages.Conventions.AuthorizeFolder("/", ReviewerPrincipal.ReviewerPolicy);
             pages.Conventions.AllowAnonymousToPage("/SignIn");
             pages.Conventions.AllowAnonymousToPage("/Denied");

@@ -1,8 +1,8 @@
 using SmartAudit.Core.Cases;
 using SmartAudit.Kafka.Compliance;
-using SmartAudit.Server.Workbench.Cases;
+using SmartAudit.Workbench.Cases;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>The team's figures: cases by status and by rule, money confirmed, pre-alert compliance, flags per day.</summary>
 public sealed class DashboardModel(ICaseStore store, ComplianceFigures compliance) : WorkbenchPage

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using SmartAudit.Server.Workbench.Accounts;
+using SmartAudit.Workbench.Accounts;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>The embedded sign-in: user name and password against the configured accounts' hashes.</summary>
 public sealed partial class SignInModel(WorkbenchAccounts accounts, Microsoft.Extensions.Options.IOptions<WorkbenchOptions> options, ILogger<SignInModel> logger) : WorkbenchPage

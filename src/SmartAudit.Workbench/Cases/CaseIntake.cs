@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using SmartAudit.Core.Cases;
 using SmartAudit.Core.Decisions;
 
-namespace SmartAudit.Server.Workbench.Cases;
+namespace SmartAudit.Workbench.Cases;
 
 /// <summary>
 /// The embedded case intake: the decision log, plus every decision <see cref="CasePolicy"/> says is a case handed to

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench;
+namespace SmartAudit.Workbench;
 
 /// <summary>The workbench's labels in Chinese and English. A key with no label shows as the key, so a gap is visible, not blank.</summary>
 public sealed class WorkbenchText

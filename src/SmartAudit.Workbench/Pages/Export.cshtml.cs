@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>
 /// The current filtered queue as CSV (UTF-8 with a byte-order mark so that spreadsheet programs read the Chinese),

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using SmartAudit.Core.Audit;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>The queue: flagged cases riskiest first, filtered by hospital, doctor, rule, stage, status and date, a page at a time.</summary>
 public sealed class IndexModel(ICaseStore store, Auditor auditor) : WorkbenchPage

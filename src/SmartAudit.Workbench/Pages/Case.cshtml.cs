@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using SmartAudit.Core.Cases;
 using SmartAudit.Core.History;
-using SmartAudit.Server.Workbench.Accounts;
-using SmartAudit.Server.Workbench.Cases;
+using SmartAudit.Workbench.Accounts;
+using SmartAudit.Workbench.Cases;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>
 /// One case: the claim and its lines, the findings, the fraud score and its reasons, the patient's recent history,

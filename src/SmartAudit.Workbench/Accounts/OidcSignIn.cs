@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Accounts;
+namespace SmartAudit.Workbench.Accounts;
 
 /// <summary>
 /// Section <c>Workbench:Oidc</c>: sign-in through the organisation's OpenID Connect provider (authorization code

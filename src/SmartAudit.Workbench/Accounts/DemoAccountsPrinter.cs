@@ -1,4 +1,4 @@
-namespace SmartAudit.Server.Workbench.Accounts;
+namespace SmartAudit.Workbench.Accounts;
 
 /// <summary>
 /// Once the server listens, tells the person at the console where the workbench is and, for demo accounts, their

@@ -4,14 +4,14 @@ using SmartAudit.Core.Decisions;
 using SmartAudit.Embedded.Decisions;
 using SmartAudit.Kafka.Compliance;
 
-namespace SmartAudit.Server.Workbench.Cases;
+namespace SmartAudit.Workbench.Cases;
 
 /// <summary>
 /// The dashboard's pre-alert compliance rate over the last 30 days: computed from the decisions and feedback
 /// topics when the server logs to Kafka (the same computation as <c>smartaudit report compliance</c>), or from the
 /// embedded JSON-lines decision log. Kept for a minute: the figure moves slowly and reading the log is not free.
 /// </summary>
-public sealed class ComplianceFigures(IServiceProvider services, IOptions<AuditOptions> audit, IOptions<DecisionLogOptions> log, TimeProvider clock) : IDisposable
+public sealed class ComplianceFigures(IServiceProvider services, FundCalendar calendar, IOptions<DecisionLogOptions> log, TimeProvider clock) : IDisposable
 {
     public const int Days = 30;
     private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(1);
@@ -30,8 +30,8 @@ public sealed class ComplianceFigures(IServiceProvider services, IOptions<AuditO
                 return (_last.Row, _last.Problem);
             }
 
-            var today = DateOnly.FromDateTime(now.ToOffset(audit.Value.Offset).DateTime);
-            var window = ComplianceWindow.Days(today.AddDays(-(Days - 1)), today, audit.Value.Offset);
+            var today = DateOnly.FromDateTime(now.ToOffset(calendar.Offset).DateTime);
+            var window = ComplianceWindow.Days(today.AddDays(-(Days - 1)), today, calendar.Offset);
             (ComplianceRow? Row, string? Problem) result;
             try
             {

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Accounts;
+namespace SmartAudit.Workbench.Accounts;
 
 /// <summary>
 /// The embedded sign-in: accounts from configuration, passwords checked against their PBKDF2 hashes. With no

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SmartAudit.Core.Cases;
-using SmartAudit.Server.Workbench.Accounts;
+using SmartAudit.Workbench.Accounts;
 
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>What every workbench page has: the labels in the reader's language and the signed-in reviewer.</summary>
 public abstract class WorkbenchPage : PageModel

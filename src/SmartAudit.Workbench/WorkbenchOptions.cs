@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace SmartAudit.Server.Workbench;
+namespace SmartAudit.Workbench;
 
 /// <summary>
 /// Section <c>Workbench</c>: the fraud team's web workbench over flagged cases, served by this host on its own

@@ -1,4 +1,4 @@
-namespace SmartAudit.Server.Workbench.Pages;
+namespace SmartAudit.Workbench.Pages;
 
 /// <summary>Shown to a signed-in user without a workbench role.</summary>
 public sealed class DeniedModel : WorkbenchPage

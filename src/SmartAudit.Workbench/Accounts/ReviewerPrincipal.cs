@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using SmartAudit.Core.Cases;
 
-namespace SmartAudit.Server.Workbench.Accounts;
+namespace SmartAudit.Workbench.Accounts;
 
 /// <summary>A signed-in reviewer as a claims principal, and back: user name, display name and role.</summary>
 public static class ReviewerPrincipal
