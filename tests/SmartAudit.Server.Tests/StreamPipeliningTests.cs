@@ -32,7 +32,8 @@ public sealed class StreamPipeliningTests : IAsyncLifetime
 
         Assert.Equal(["settled-at-H1", "other-patient", "ordered-at-H2"], answers.Select(a => a.RequestId));
         var duplicate = Assert.Single(answers[2].Findings, f => f.RuleId == "GZ-RPT-002");
-        Assert.Contains("H1", duplicate.Message, StringComparison.Ordinal);
+        Assert.Contains("其他机构", duplicate.Message, StringComparison.Ordinal); // H1's record, told to H2 without naming H1
+        Assert.DoesNotContain("H1", duplicate.MessageEn, StringComparison.Ordinal);
         Assert.DoesNotContain(answers[1].Findings, f => f.RuleId == "GZ-RPT-002");
         Assert.All(answers, a => Assert.False(a.Degraded));
     }

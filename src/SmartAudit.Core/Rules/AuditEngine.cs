@@ -40,7 +40,7 @@ public static class AuditEngine
         // reads only the parameters of its own scope, so an encounter rule never sees the line left in it.
         var args = new object[3];
         args[0] = ctx;
-        var evaluation = default(Evaluation);
+        var evaluation = new Evaluation(request.Encounter.HospitalId);
         EvaluateLineRules(index, lines, args, ref evaluation);
         if (index.PairRules.Length > 0 && lines.Length > 1)
         {
@@ -199,8 +199,10 @@ public static class AuditEngine
     }
 
     /// <summary>Collects the findings and failures of one request; allocates only when something fires.</summary>
-    private struct Evaluation
+    /// <param name="callerHospital">The requesting hospital: findings drawing on other hospitals' records get a copy for it without their details.</param>
+    private struct Evaluation(string callerHospital)
     {
+        private readonly string _callerHospital = callerHospital;
         private HashSet<string>? _failedRules;
 
         public List<Finding>? Findings { get; private set; }
@@ -234,7 +236,7 @@ public static class AuditEngine
             }
 
             var definition = rule.Definition;
-            var (zh, en) = rule.Messages.Render(args);
+            var (zh, en, callerZh, callerEn) = rule.Messages.Render(args, _callerHospital);
             (Findings ??= []).Add(new Finding(
                 definition.Id,
                 definition.Category,
@@ -243,7 +245,9 @@ public static class AuditEngine
                 zh,
                 en,
                 first is null ? [] : second is null ? [first.LineId] : [first.LineId, second.LineId],
-                definition.Mode == RuleMode.Silent));
+                definition.Mode == RuleMode.Silent,
+                callerZh,
+                callerEn));
             return true;
         }
 

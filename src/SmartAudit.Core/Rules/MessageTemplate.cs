@@ -10,9 +10,24 @@ namespace SmartAudit.Core.Rules;
 /// Formats: <c>yuan</c> (fen as yuan, two decimals), <c>zh</c> / <c>en</c> (enum names in Chinese or
 /// English). <c>{{</c> and <c>}}</c> stand for literal braces. The expressions themselves live in the
 /// rule's <see cref="MessageHoles"/>, shared by its messages in both languages; a template says where each goes.
+/// <para>
+/// <c>[…]</c> marks a section the calling hospital's copy may leave out (<c>[[</c> and <c>]]</c> are literal
+/// brackets): a hole that prints a date or other detail of one of the patient's earlier records
+/// (<c>ctx.History.….ServiceDate</c>) must sit in one, and when that record is another hospital's, the caller's
+/// message drops the section; that hospital's id prints as "another institution". The whole text, with every
+/// section, goes to the decision log.
+/// </para>
 /// </summary>
 internal sealed class MessageTemplate
 {
+    /// <summary>Another hospital, as the caller's Chinese message names it.</summary>
+    public const string OtherInstitutionZh = "其他机构";
+
+    /// <summary>Another hospital, as the caller's English message names it.</summary>
+    public const string OtherInstitutionEn = "another institution";
+
+    private const int MaxSections = 64;
+
     private readonly Segment[] _segments;
 
     private MessageTemplate(Segment[] segments) => _segments = segments;
@@ -21,10 +36,21 @@ internal sealed class MessageTemplate
     {
         var segments = new List<Segment>();
         var text = new StringBuilder();
+        var section = -1; // the section being read, or -1 outside any
+        var sections = 0;
+        void EndText()
+        {
+            if (text.Length > 0)
+            {
+                segments.Add(new Segment(text.ToString(), -1, null, section));
+                text.Clear();
+            }
+        }
+
         for (var i = 0; i < template.Length; i++)
         {
             var c = template[i];
-            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
+            if ((c is '{' or '}' or '[' or ']') && i + 1 < template.Length && template[i + 1] == c)
             {
                 text.Append(c);
                 i++;
@@ -34,6 +60,35 @@ internal sealed class MessageTemplate
             if (c == '}')
             {
                 throw new FormatException($"unmatched '}}' at position {i + 1}");
+            }
+
+            if (c == '[')
+            {
+                if (section >= 0)
+                {
+                    throw new FormatException($"'[' at position {i + 1} opens a section inside another (write '[[' for a bracket)");
+                }
+
+                if (sections == MaxSections)
+                {
+                    throw new FormatException($"more than {MaxSections} sections");
+                }
+
+                EndText();
+                section = sections++;
+                continue;
+            }
+
+            if (c == ']')
+            {
+                if (section < 0)
+                {
+                    throw new FormatException($"unmatched ']' at position {i + 1} (write ']]' for a bracket)");
+                }
+
+                EndText();
+                section = -1;
+                continue;
             }
 
             if (c != '{')
@@ -48,12 +103,7 @@ internal sealed class MessageTemplate
                 throw new FormatException($"unclosed '{{' at position {i + 1}");
             }
 
-            if (text.Length > 0)
-            {
-                segments.Add(new Segment(text.ToString(), -1, null));
-                text.Clear();
-            }
-
+            EndText();
             var hole = template[(i + 1)..end];
             var bar = hole.LastIndexOf('|');
             // The known formats as literals, so that rendering compares them by reference.
@@ -80,28 +130,60 @@ internal sealed class MessageTemplate
                 throw new FormatException($"'{{{hole}}}' does not compile: {ex.Message}", ex);
             }
 
-            segments.Add(new Segment(null, index, format));
+            if (section < 0 && holes.IsRecordDetail(index))
+            {
+                throw new FormatException($"'{{{hole}}}' prints a detail of an earlier record, which may be another hospital's: "
+                    + "put it in a [ … ] section, which the calling hospital's copy leaves out when it is");
+            }
+
+            segments.Add(new Segment(null, index, format, section));
             i = end;
         }
 
-        if (text.Length > 0)
+        if (section >= 0)
         {
-            segments.Add(new Segment(text.ToString(), -1, null));
+            throw new FormatException("a '[' section is not closed");
         }
 
+        EndText();
         return new MessageTemplate([.. segments]);
     }
 
     /// <param name="values">The value of each of the rule's holes for this finding ("?" for one that failed).</param>
     /// <param name="buffer">Where the text is built (a pooled array takes over past its end): the finished string is the only allocation.</param>
-    public string Render(ReadOnlySpan<object?> values, Span<char> buffer)
+    /// <param name="otherInstitution">
+    /// For the caller's copy: what a <see cref="Withheld.Hospital"/> value prints as; sections holding a
+    /// <see cref="Withheld.Detail"/> are left out. Null for the whole text.
+    /// </param>
+    public string Render(ReadOnlySpan<object?> values, Span<char> buffer, string? otherInstitution = null)
     {
+        var dropped = 0UL;
+        if (otherInstitution is not null)
+        {
+            foreach (var segment in _segments)
+            {
+                if (segment.Text is null && segment.Section >= 0 && ReferenceEquals(values[segment.Hole], Withheld.Detail))
+                {
+                    dropped |= 1UL << segment.Section;
+                }
+            }
+        }
+
         var builder = new MessageBuilder(buffer);
         foreach (var segment in _segments)
         {
+            if (segment.Section >= 0 && (dropped & (1UL << segment.Section)) != 0)
+            {
+                continue;
+            }
+
             if (segment.Text is not null)
             {
                 builder.Append(segment.Text);
+            }
+            else if (values[segment.Hole] is Withheld withheld)
+            {
+                builder.Append(ReferenceEquals(withheld, Withheld.Hospital) ? otherInstitution ?? "" : "");
             }
             else
             {
@@ -194,6 +276,9 @@ internal sealed class MessageTemplate
         _ => value.ToString() ?? string.Empty,
     };
 
-    /// <summary>Literal <see cref="Text"/>, or the value of hole number <see cref="Hole"/> in <see cref="Format"/>.</summary>
-    private sealed record Segment(string? Text, int Hole, string? Format);
+    /// <summary>
+    /// Literal <see cref="Text"/>, or the value of hole number <see cref="Hole"/> in <see cref="Format"/>; in
+    /// section number <see cref="Section"/>, or -1 outside any.
+    /// </summary>
+    private sealed record Segment(string? Text, int Hole, string? Format, int Section);
 }

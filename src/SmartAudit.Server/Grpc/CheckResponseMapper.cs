@@ -30,8 +30,8 @@ internal static class CheckResponseMapper
                 Category = finding.Category,
                 Severity = (V1.Severity)(int)finding.Severity,
                 Certainty = (V1.Certainty)(int)finding.Certainty,
-                Message = finding.Message,
-                MessageEn = finding.MessageEn,
+                Message = finding.MessageForCaller, // never another hospital's name or dates: those stay in the decision log
+                MessageEn = finding.MessageEnForCaller,
             };
             wire.LineIds.AddRange(finding.LineIds);
             response.Findings.Add(wire);
