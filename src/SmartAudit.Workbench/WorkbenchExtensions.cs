@@ -13,6 +13,7 @@ using SmartAudit.Kafka.Cases;
 using SmartAudit.Redis;
 using SmartAudit.Workbench.Accounts;
 using SmartAudit.Workbench.Cases;
+using SmartAudit.Workbench.Security;
 
 namespace SmartAudit.Workbench;
 
@@ -51,6 +52,9 @@ public static class WorkbenchExtensions
         builder.Services.AddSingleton<CaseReview>();
         builder.Services.AddSingleton<ComplianceFigures>();
         builder.Services.AddSingleton<WorkbenchAccounts>();
+        builder.Services.AddSingleton<SignInLockout>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreSetup>();
         builder.Services.AddHostedService<DemoCaseSeeder>();
         builder.Services.AddHostedService<DemoAccountsPrinter>();
         AddEmbeddedIntake(builder.Services);
@@ -102,6 +106,9 @@ public static class WorkbenchExtensions
             return app;
         }
 
+        var options = app.Services.GetRequiredService<IOptions<WorkbenchOptions>>().Value;
+        var authority = options.Oidc.Enabled && Uri.TryCreate(options.Oidc.Authority, UriKind.Absolute, out var idp) ? idp.GetLeftPart(UriPartial.Authority) : null;
+        app.UseWorkbenchGate(app.Services.GetRequiredService<WorkbenchEndpoint>(), authority);
         app.UseMiddleware<LanguageMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -238,6 +245,9 @@ public sealed class WorkbenchEndpoint
     internal List<ListenOptions> Listeners { get; } = [];
 
     public IReadOnlyList<string> Addresses => [.. Listeners.Select(Address)];
+
+    /// <summary>Whether a connection to local port <paramref name="port"/> came in on a workbench address.</summary>
+    public bool Serves(int port) => Listeners.Any(l => l.IPEndPoint?.Port == port);
 
     private static string Address(ListenOptions listen) => listen.IPEndPoint is { } ip
         ? $"http://{(ip.Address.Equals(IPAddress.Any) ? "127.0.0.1" : ip.Address.ToString())}:{ip.Port}"

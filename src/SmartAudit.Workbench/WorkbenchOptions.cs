@@ -47,6 +47,15 @@ public sealed class WorkbenchOptions
     /// <summary>Production sign-in through the organisation's OpenID Connect provider; off unless its authority is set.</summary>
     public Accounts.WorkbenchOidcOptions Oidc { get; set; } = new();
 
+    /// <summary>Wrong passwords in a row, within <see cref="LockoutWindow"/>, after which an account is locked. Default 5.</summary>
+    [Range(1, 1000)]
+    public int LockoutFailures { get; set; } = 5;
+
+    /// <summary>How far back failed sign-ins count toward <see cref="LockoutFailures"/>. Default 15 minutes.</summary>
+    public TimeSpan LockoutWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How long a locked account refuses every password, the right one too. Default 15 minutes.</summary>
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>One embedded account. Production signs in through the organisation's OpenID Connect provider (docs/workbench.md).</summary>

@@ -6,7 +6,8 @@ using SmartAudit.Workbench.Accounts;
 namespace SmartAudit.Workbench.Pages;
 
 /// <summary>The embedded sign-in: user name and password against the configured accounts' hashes.</summary>
-public sealed partial class SignInModel(WorkbenchAccounts accounts, Microsoft.Extensions.Options.IOptions<WorkbenchOptions> options, ILogger<SignInModel> logger) : WorkbenchPage
+public sealed partial class SignInModel(WorkbenchAccounts accounts, Security.SignInLockout lockout, Microsoft.Extensions.Options.IOptions<WorkbenchOptions> options,
+    ILogger<SignInModel> logger) : WorkbenchPage
 {
     public bool Failed { get; private set; }
 
@@ -33,23 +34,54 @@ public sealed partial class SignInModel(WorkbenchAccounts accounts, Microsoft.Ex
     public async Task<IActionResult> OnPostAsync(string? userName, string? password)
     {
         UserName = userName;
-        var reviewer = accounts.SignIn(userName ?? string.Empty, password ?? string.Empty);
-        if (reviewer is null)
+        var name = (userName ?? string.Empty).Trim();
+        if (name.Length > 128)
         {
-            LogFailed(logger);
-            Failed = true;
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return Page();
+            name = name[..128];
         }
 
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (lockout.LockedUntil(name) is { } locked)
+        {
+            // The same answer as a wrong password: a locked account says nothing about whether the password was right.
+            LogLockedOut(logger, name, address, locked);
+            return Refused();
+        }
+
+        var reviewer = accounts.SignIn(name, password ?? string.Empty);
+        if (reviewer is null)
+        {
+            LogFailed(logger, name, address);
+            if (lockout.Failed(name) is { } until)
+            {
+                LogLocked(logger, name, address, until);
+            }
+
+            return Refused();
+        }
+
+        lockout.Succeeded(name);
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ReviewerPrincipal.ToPrincipal(reviewer));
-        LogSignedIn(logger, reviewer.UserName);
+        LogSignedIn(logger, reviewer.UserName, address);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Workbench sign-in failed")]
-    private static partial void LogFailed(ILogger logger);
+    private Microsoft.AspNetCore.Mvc.RazorPages.PageResult Refused()
+    {
+        Failed = true;
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Page();
+    }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Workbench sign-in: {User}")]
-    private static partial void LogSignedIn(ILogger logger, string user);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workbench sign-in failed: user {User} from {Address}")]
+    private static partial void LogFailed(ILogger logger, string user, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workbench account {User} locked until {Until:O} after repeated failed sign-ins, the last from {Address}")]
+    private static partial void LogLocked(ILogger logger, string user, string address, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workbench sign-in refused: user {User} is locked until {Until:O} (from {Address})")]
+    private static partial void LogLockedOut(ILogger logger, string user, string address, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workbench sign-in: {User} from {Address}")]
+    private static partial void LogSignedIn(ILogger logger, string user, string address);
 }
