@@ -18,6 +18,12 @@ public sealed class AuditOptions
     [Range(1, 100_000)]
     public int MaxLinesPerRequest { get; set; } = 1000;
 
+    /// <summary>
+    /// Serve gRPC server reflection (what <c>grpcurl list</c> reads). Default: on in the embedded default (no Redis,
+    /// no Kafka, loopback only) and in the Development environment, off elsewhere.
+    /// </summary>
+    public bool? Reflection { get; set; }
+
     /// <summary>Largest request message in bytes. Default 4 MiB; past it gRPC answers RESOURCE_EXHAUSTED.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 4 * 1024 * 1024;

@@ -20,10 +20,23 @@ internal static class AuditGrpcExtensions
             });
         builder.Services.AddSingleton<OpenStreams>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OpenStreams>()); // waits for streams before the web server stops
-        builder.Services.AddGrpcReflection();
+        if (ReflectionOn(builder))
+        {
+            builder.Services.AddGrpcReflection();
+            builder.Services.AddSingleton<ReflectionMarker>();
+        }
+
         builder.AddServerHealth();
         return builder;
     }
+
+    /// <summary>
+    /// Server reflection (<c>grpcurl list</c>) tells anyone who can connect every method and message: on in the
+    /// embedded default and in Development, off elsewhere unless <c>Audit:Reflection=true</c>.
+    /// </summary>
+    private static bool ReflectionOn(IHostApplicationBuilder builder) =>
+        builder.Configuration.GetValue<bool?>($"{AuditOptions.SectionName}:Reflection")
+        ?? (builder.Environment.IsDevelopment() || HostingMode.IsEmbedded(builder.Configuration));
 
     public static WebApplication MapAuditGrpc(this WebApplication app)
     {
@@ -31,7 +44,13 @@ internal static class AuditGrpcExtensions
         app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcService<Reports.ComplianceGrpcService>();
         app.MapServerHealth();
-        app.MapGrpcReflectionService();
+        if (app.Services.GetService<ReflectionMarker>() is not null) // not the service itself: resolved now, it would list no service
+        {
+            app.MapGrpcReflectionService();
+        }
+
         return app;
     }
+
+    private sealed class ReflectionMarker;
 }
