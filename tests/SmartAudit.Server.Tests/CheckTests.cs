@@ -100,6 +100,38 @@ public class CheckTests(ServerFixture fixture)
         Assert.Equal("DOCUMENTED_INDICATION", record.GetProperty("overrideReason").GetString());
     }
 
+    [Theory]
+    [InlineData("request_id")] // a 3,000,000-character request id once went into the log whole
+    [InlineData("line_ids")]
+    [InlineData("line_ids[1]")]
+    [InlineData("doctor_id")]
+    public async Task RecordFeedback_OversizedField_InvalidArgumentAndNothingLogged(string field)
+    {
+        var requestId = $"R-big-{Guid.NewGuid():N}";
+        var request = new FeedbackRequest { RequestId = requestId, RuleId = "GZ-QTY-001", Kind = FeedbackKind.Dismissed };
+        switch (field)
+        {
+            case "request_id":
+                request.RequestId = requestId + new string('x', 3_000_000);
+                break;
+            case "line_ids":
+                request.LineIds.AddRange(Enumerable.Range(0, 300_000).Select(i => $"L{i}"));
+                break;
+            case "line_ids[1]":
+                request.LineIds.AddRange(["L1", new string('y', 65)]);
+                break;
+            default:
+                request.DoctorId = new string('d', 65);
+                break;
+        }
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Client.RecordFeedbackAsync(request));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations, v => v.Field == field);
+        Assert.DoesNotContain(requestId, await File.ReadAllTextAsync(fixture.Host.DecisionLogPath), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task RecordFeedback_OverrideWithoutReason_InvalidArgumentNamingTheField()
     {

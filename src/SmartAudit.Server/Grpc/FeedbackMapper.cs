@@ -9,11 +9,24 @@ internal static class FeedbackMapper
 {
     private const int MaxCommentLength = 500;
 
+    /// <summary>The longest id a Check request may carry (request, line, doctor): longer ones were never issued.</summary>
+    private const int MaxIdLength = 64;
+
+    /// <summary>Lines one piece of feedback may name: as many as a request may carry.</summary>
+    private const int MaxLineIds = 1000;
+
     public static Feedback? TryMap(V1.FeedbackRequest request, DateTimeOffset now, out BadRequest violations)
     {
         violations = new BadRequest();
         var v = violations;
         void Bad(string field, string reason) => v.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = field, Description = reason });
+        void Id(string value, string field)
+        {
+            if (value.Length > MaxIdLength)
+            {
+                Bad(field, $"is {value.Length} characters long: at most {MaxIdLength}");
+            }
+        }
 
         if (string.IsNullOrWhiteSpace(request.RequestId))
         {
@@ -23,6 +36,21 @@ internal static class FeedbackMapper
         if (string.IsNullOrWhiteSpace(request.RuleId))
         {
             Bad("rule_id", "is missing");
+        }
+
+        Id(request.RequestId, "request_id");
+        Id(request.RuleId, "rule_id");
+        Id(request.DoctorId, "doctor_id");
+        if (request.LineIds.Count > MaxLineIds)
+        {
+            Bad("line_ids", $"names {request.LineIds.Count} lines: at most {MaxLineIds}");
+        }
+        else
+        {
+            for (var i = 0; i < request.LineIds.Count; i++)
+            {
+                Id(request.LineIds[i], $"line_ids[{i}]");
+            }
         }
 
         FeedbackKind kind = request.Kind switch
