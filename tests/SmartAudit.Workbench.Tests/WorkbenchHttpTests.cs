@@ -77,6 +77,10 @@ public sealed class WorkbenchHttpTests(WorkbenchFixture fixture) : IClassFixture
         Assert.Equal([ReviewerWang.UserName, LeadLi.UserName], file.Decisions.Select(d => d.DecidedBy));
         var logged = (await File.ReadAllLinesAsync(Host.CaseDecisionsPath)).Select(l => CaseJsonContext.ReadDecision(System.Text.Encoding.UTF8.GetBytes(l))).Where(d => d.CaseId == id);
         Assert.Equal(file.Decisions, logged);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Host.CaseDecisionsPath)); // names patients: the service account's alone
+        }
         var page = await lead.GetStringAsync($"/cases/{id}");
         Assert.Contains("确认违规", page, StringComparison.Ordinal);
         Assert.Contains("同意，按 80.50 元扣减", page, StringComparison.Ordinal);

@@ -24,7 +24,13 @@ internal sealed class JsonLinesCaseDecisionLog : ICaseDecisionLog, IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            await using var stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            var open = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read };
+            if (!OperatingSystem.IsWindows())
+            {
+                open.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // case decisions name patients: the service account's alone
+            }
+
+            await using var stream = new FileStream(_path, open);
             await stream.WriteAsync(line, cancellationToken);
             stream.WriteByte((byte)'\n');
             await stream.FlushAsync(cancellationToken);
